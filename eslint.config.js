@@ -1,0 +1,40 @@
+// Lint: TypeScript rules, no import cycles, and the architecture's boundaries (DESIGN.md, "Ports and adapters").
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const ADAPTER_LIBRARIES = ['better-sqlite3', 'pg', 'nats', 'mqtt', 'aedes', 'node-opcua', 'fastify', '@fastify/*', 'ws'];
+const IO_MODULES = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:child_process'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '.bench/', 'web/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Domain code is pure: no storage, network or protocol libraries, and no reaching into the edges.
+    files: ['src/core/**/*.ts', 'src/model/**/*.ts', 'src/twin/**/*.ts', 'src/bus/**/*.ts'],
+    ignores: ['src/**/*-store.ts', 'src/**/*.test.ts', 'src/model/ontology/load.ts', 'src/bus/*-bus.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: 'Domain code does no I/O: put it in an adapter.' })),
+          patterns: [
+            { group: ADAPTER_LIBRARIES, message: 'Domain code imports no adapter library.' },
+            { group: ['**/server/**', '**/cli/**', '**/*-store.js'], message: 'Domain code imports no adapter.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The `imverse` command.
+import { Command, InvalidArgumentError } from 'commander';
+import { startCommand } from './start.js';
+import { modelValidateCommand } from './model-validate.js';
+import { twinImportCommand } from './twin-import.js';
+import { queryCommand } from './query.js';
+import { tokenCreateCommand } from './token.js';
+import { runCommand } from './run.js';
+
+const program = new Command()
+  .name('imverse')
+  .description('Imverse: a live, shared 3D digital twin of a factory')
+  .version('0.1.0');
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0–65535');
+  return n;
+};
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
+  return n;
+};
+
+program
+  .command('start')
+  .description('Start the platform (API, live stream, start page) on a data directory')
+  .option('-d, --data <dir>', 'data directory (default ./data, or IMVERSE_DATA_DIR)')
+  .option('-p, --port <port>', 'port to listen on (0: any free port)', port)
+  .option('-H, --host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('-c, --config <file>', 'configuration file (default: imverse.yaml in the working directory, if any)')
+  .option('--demo', 'local demo: anonymous read-only access from this machine; imports the demo plant into an empty store')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
+  .action((options) => runCommand(() => startCommand(options)));
+
+const model = program.command('model').description('DTDL models');
+model
+  .command('validate')
+  .description('Validate DTDL files (v2 or v3); they may use the built-in ontology and each other')
+  .argument('<files...>', 'DTDL JSON files, each one interface or an array of them')
+  .option('--json', 'print the issues as JSON')
+  .action((files: string[], options) => runCommand(() => modelValidateCommand(files, options)));
+
+const twin = program.command('twin').description('Twins');
+twin
+  .command('import')
+  .description('Bulk-import a plant definition (YAML or JSON) into a data directory: all of it or nothing')
+  .argument('<file>', 'plant file, e.g. examples/demo-plant.yaml')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action((file: string, options) => runCommand(() => twinImportCommand(file, options)));
+
+program
+  .command('query')
+  .description('Run a query (Azure Digital Twins query language) on a data directory and print JSON')
+  .argument('<query>', "e.g. \"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL('dtmi:imverse:Station;1')\"")
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('-n, --page-size <n>', 'items per page', positive, 100)
+  .option('--all', 'follow continuation tokens and print every page')
+  .action((query: string, options) => runCommand(() => queryCommand(query, options)));
+
+const token = program.command('token').description('API tokens');
+token
+  .command('create')
+  .description('Create a bearer token in a data directory and print it once')
+  .requiredOption('-r, --role <role>', 'reader, writer or admin')
+  .option('-n, --name <name>', 'who or what it is for', 'cli')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action((options) => runCommand(() => tokenCreateCommand(options)));
+
+await program.parseAsync();

@@ -1,0 +1,46 @@
+// `imverse start`: runs the platform until interrupted.
+import pino from 'pino';
+import { startPlatform } from '../server/platform.js';
+import { loadConfig } from './options.js';
+
+export async function startCommand(options: {
+  data?: string;
+  port?: number;
+  host?: string;
+  config?: string;
+  demo?: boolean;
+  logLevel?: string;
+}): Promise<void> {
+  const config = loadConfig(
+    { dataDir: options.data, port: options.port, host: options.host, demo: options.demo, logLevel: options.logLevel },
+    options.config,
+  );
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token'] });
+  const platform = await startPlatform(config, logger);
+  const twins = await platform.core.store.countTwins();
+  const lines = [
+    '',
+    `Imverse is running at ${platform.url}/`,
+    `  data:    ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
+    `  API:     ${platform.url}/api/v1   docs: ${platform.url}/docs`,
+    config.demo ? '  mode:    demo (anonymous read-only access from this machine)' : '  mode:    every request needs a bearer token',
+  ];
+  if (platform.adminToken !== undefined) {
+    lines.push(
+      '',
+      '  Admin token (shown once; keep it safe, it is not stored in readable form):',
+      `    ${platform.adminToken}`,
+      '  Use it as:  Authorization: Bearer <token>',
+    );
+  }
+  lines.push('', 'Press Ctrl+C to stop.', '');
+  process.stdout.write(lines.join('\n'));
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await platform.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  await new Promise(() => {});
+}

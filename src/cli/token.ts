@@ -1,0 +1,24 @@
+// `imverse token create`: a bearer token for a data directory, printed once.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import { TokenStore } from '../server/auth/TokenStore.js';
+import { isRole } from '../server/auth/roles.js';
+import { loadConfig } from './options.js';
+
+export async function tokenCreateCommand(options: { role: string; name: string; data?: string }): Promise<void> {
+  if (!isRole(options.role)) {
+    throw new ValidationError('IMV_REQUEST_INVALID', `--role must be reader, writer or admin, not "${options.role}"`, {
+      path: '/role',
+    });
+  }
+  const config = loadConfig({ dataDir: options.data });
+  mkdirSync(config.dataDir, { recursive: true });
+  const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
+  try {
+    const { token, info } = tokens.create(options.name, options.role);
+    console.log(`created ${info.role} token ${info.id} for "${info.name}":\n${token}`);
+  } finally {
+    tokens.close();
+  }
+}

@@ -1,0 +1,95 @@
+// Configuration: defaults, then imverse.yaml, then IMVERSE_* environment variables, then flags.
+import { ImverseError } from './errors.js';
+
+export interface Config {
+  /** Where the SQLite files live. */
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Anonymous read-only access from this machine, and the demo plant on an empty store. */
+  readonly demo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimitBytes: number;
+  /** `full` makes every commit survive power loss, at a cost in write speed. */
+  readonly sqliteSynchronous: 'normal' | 'full';
+}
+
+export const DEFAULT_CONFIG: Config = {
+  dataDir: './data',
+  host: '127.0.0.1',
+  port: 8470,
+  demo: false,
+  logLevel: 'info',
+  bodyLimitBytes: 4 * 1024 * 1024,
+  sqliteSynchronous: 'normal',
+};
+
+const ENV_KEYS: Record<string, keyof Config> = {
+  IMVERSE_DATA_DIR: 'dataDir',
+  IMVERSE_HOST: 'host',
+  IMVERSE_PORT: 'port',
+  IMVERSE_DEMO: 'demo',
+  IMVERSE_LOG_LEVEL: 'logLevel',
+  IMVERSE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  IMVERSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Merges the layers (later wins) and validates each setting, naming its source on error. */
+export function resolveConfig(
+  layers: ReadonlyArray<{ source: string; values: Record<string, unknown> }>,
+): Config {
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const { source, values } of layers) {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      if (!(key in DEFAULT_CONFIG)) {
+        throw new ImverseError('IMV_CONFIG_INVALID', `${source}: unknown setting "${key}"`, { path: `/${key}` });
+      }
+      merged[key] = coerce(key as keyof Config, value, source);
+    }
+  }
+  return merged as unknown as Config;
+}
+
+export function configFromEnv(env: Record<string, string | undefined>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) if (env[name] !== undefined) values[key] = env[name];
+  return values;
+}
+
+function coerce(key: keyof Config, value: unknown, source: string): unknown {
+  const fail = (expected: string): never => {
+    throw new ImverseError('IMV_CONFIG_INVALID', `${source}: ${key} must be ${expected}, not ${JSON.stringify(value)}`, {
+      path: `/${key}`,
+    });
+  };
+  switch (key) {
+    case 'port': {
+      const port = typeof value === 'string' ? Number(value) : value;
+      if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) fail('a port number 0–65535');
+      return port;
+    }
+    case 'bodyLimitBytes': {
+      const bytes = typeof value === 'string' ? Number(value) : value;
+      if (!Number.isInteger(bytes) || (bytes as number) < 1024) fail('a whole number of bytes ≥ 1024');
+      return bytes;
+    }
+    case 'demo':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      return fail('true or false');
+    case 'logLevel':
+      if (typeof value !== 'string' || !LOG_LEVELS.includes(value)) fail(`one of ${LOG_LEVELS.join(', ')}`);
+      return value;
+    case 'sqliteSynchronous':
+      if (value !== 'normal' && value !== 'full') fail('normal or full');
+      return value;
+    default:
+      if (typeof value !== 'string' || value.length === 0) fail('a non-empty string');
+      return value;
+  }
+}

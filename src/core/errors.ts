@@ -1,0 +1,228 @@
+// The registry of stable error codes: each code's HTTP status, title and what the caller should do.
+// A code, once published, keeps its meaning; retired codes go to RETIRED_CODES and are never reused.
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  /** What the caller can do about it. */
+  readonly hint: string;
+}
+
+export const ERROR_CODES = {
+  IMV_REQUEST_INVALID_JSON: {
+    status: 400,
+    title: 'Request body is not valid JSON',
+    hint: 'Send a well-formed JSON document with Content-Type: application/json.',
+  },
+  IMV_REQUEST_INVALID: {
+    status: 400,
+    title: 'Request is invalid',
+    hint: 'Correct the field named in "path"; the API reference lists each field and its type.',
+  },
+  IMV_REQUEST_TOO_LARGE: {
+    status: 413,
+    title: 'Request body is too large',
+    hint: 'Split the request, or use the bulk import (`imverse twin import`) for large plants.',
+  },
+  IMV_ROUTE_NOT_FOUND: {
+    status: 404,
+    title: 'No such endpoint',
+    hint: 'Check the method and path against /api/v1/openapi.json.',
+  },
+  IMV_ID_MALFORMED: {
+    status: 400,
+    title: 'Identifier is malformed',
+    hint: 'Use a Handle-style identifier PREFIX/SUFFIX such as 88.100.1/line-2/press-07.',
+  },
+  IMV_AUTH_REQUIRED: {
+    status: 401,
+    title: 'Authentication required',
+    hint: 'Send "Authorization: Bearer TOKEN"; `imverse start` prints an admin token on first start.',
+  },
+  IMV_AUTH_FORBIDDEN: {
+    status: 403,
+    title: 'Not allowed',
+    hint: 'This token lacks the role for this action; ask an administrator for a token with it.',
+  },
+  IMV_TOKEN_NOT_FOUND: {
+    status: 404,
+    title: 'Token not found',
+    hint: 'List the tokens with GET /api/v1/tokens.',
+  },
+  IMV_MODEL_INVALID: {
+    status: 400,
+    title: 'Model is not valid DTDL',
+    hint: 'Fix each issue listed in "issues" (file, JSON path and rule); `imverse model validate FILE` checks offline.',
+  },
+  IMV_MODEL_UNKNOWN: {
+    status: 400,
+    title: 'Model is not known',
+    hint: 'Upload the model (POST /api/v1/models) before creating twins of it.',
+  },
+  IMV_MODEL_NOT_FOUND: {
+    status: 404,
+    title: 'Model not found',
+    hint: 'List the models with GET /api/v1/models.',
+  },
+  IMV_MODEL_EXISTS: {
+    status: 409,
+    title: 'Model already exists',
+    hint: 'A model version is immutable: publish a new version (…;2) instead.',
+  },
+  IMV_MODEL_IN_USE: {
+    status: 409,
+    title: 'Model is in use',
+    hint: 'Delete the twins of this model and the models that extend or use it first.',
+  },
+  IMV_TWIN_NOT_FOUND: {
+    status: 404,
+    title: 'Twin not found',
+    hint: 'Check the identifier; GET /api/v1/twins lists the twins you may read.',
+  },
+  IMV_TWIN_EXISTS: {
+    status: 409,
+    title: 'Twin already exists',
+    hint: 'Use PATCH to change an existing twin, or pick another identifier.',
+  },
+  IMV_TWIN_INVALID: {
+    status: 400,
+    title: 'Twin does not conform to its model',
+    hint: 'Fix the value at "path" so that it matches the schema of the twin model.',
+  },
+  IMV_TWIN_PATCH_INVALID: {
+    status: 400,
+    title: 'JSON Patch is invalid',
+    hint: 'Send an RFC 6902 array of operations; $dtId and $metadata cannot be patched.',
+  },
+  IMV_PRECONDITION_FAILED: {
+    status: 412,
+    title: 'Version mismatch',
+    hint: 'The resource changed since you read it: read it again, re-apply your change, send the new ETag.',
+  },
+  IMV_RELATIONSHIP_NOT_FOUND: {
+    status: 404,
+    title: 'Relationship not found',
+    hint: 'List the twin relationships with GET /api/v1/twins/{id}/relationships.',
+  },
+  IMV_RELATIONSHIP_EXISTS: {
+    status: 409,
+    title: 'Relationship already exists',
+    hint: 'Use another relationship id, or PATCH the existing relationship.',
+  },
+  IMV_RELATIONSHIP_TARGET_MISSING: {
+    status: 400,
+    title: 'Relationship target does not exist',
+    hint: 'Create the target twin first; relationships never dangle.',
+  },
+  IMV_RELATIONSHIP_INVALID: {
+    status: 400,
+    title: 'Relationship does not conform to the model',
+    hint: 'Use a relationship name that the source twin model declares, to a target of the declared model.',
+  },
+  IMV_QUERY_SYNTAX: {
+    status: 400,
+    title: 'Query has a syntax error',
+    hint: 'Fix the query at the position given; docs/query.md describes the supported language.',
+  },
+  IMV_QUERY_UNSUPPORTED: {
+    status: 400,
+    title: 'Query uses an unsupported feature',
+    hint: 'Rewrite the query with the subset described in docs/query.md.',
+  },
+  IMV_CONTINUATION_INVALID: {
+    status: 400,
+    title: 'Continuation token is invalid',
+    hint: 'Pass back the continuationToken exactly as the previous page returned it.',
+  },
+  IMV_IMPORT_INVALID: {
+    status: 400,
+    title: 'Plant definition is invalid',
+    hint: 'Fix the entry named in "path"; docs/plant-format.md describes the file format.',
+  },
+  IMV_CONFIG_INVALID: {
+    status: 500,
+    title: 'Configuration is invalid',
+    hint: 'Fix the setting named in the message (imverse.yaml or IMVERSE_* environment variables).',
+  },
+  IMV_UNAVAILABLE: {
+    status: 503,
+    title: 'Service is not ready',
+    hint: 'Retry shortly; GET /readyz says when the service is ready.',
+  },
+  IMV_INTERNAL: {
+    status: 500,
+    title: 'Internal error',
+    hint: 'Retry; if it persists, report it with the "instance" value of this response.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes that were published and withdrawn: never reuse them. */
+export const RETIRED_CODES: readonly string[] = [];
+
+/** One problem found while validating input, located by a JSON Pointer (or file position). */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+  /** The rule broken, e.g. a DTDL constraint or a schema keyword. */
+  readonly rule?: string;
+  /** The file the issue is in, when the input came from files. */
+  readonly file?: string;
+}
+
+export interface ErrorOptions {
+  /** JSON Pointer (or query position) of the part of the input at fault. */
+  readonly path?: string;
+  readonly issues?: readonly Issue[];
+  readonly cause?: unknown;
+}
+
+export class ImverseError extends Error {
+  override readonly name: string = 'ImverseError';
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+  readonly issues: readonly Issue[];
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.path = options.path ?? options.issues?.[0]?.path;
+    this.issues = options.issues ?? [];
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get hint(): string {
+    return ERROR_CODES[this.code].hint;
+  }
+}
+
+export function isImverseError(value: unknown): value is ImverseError {
+  return value instanceof ImverseError;
+}
+
+export class ValidationError extends ImverseError {
+  override readonly name = 'ValidationError';
+}
+
+export class NotFoundError extends ImverseError {
+  override readonly name = 'NotFoundError';
+}
+
+export class ConflictError extends ImverseError {
+  override readonly name = 'ConflictError';
+}
+
+export class PreconditionFailedError extends ImverseError {
+  override readonly name = 'PreconditionFailedError';
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('IMV_PRECONDITION_FAILED', message, options);
+  }
+}
+
+export class AuthError extends ImverseError {
+  override readonly name = 'AuthError';
+}

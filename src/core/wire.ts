@@ -1,0 +1,98 @@
+// Shapes that cross the wire (HTTP, WebSocket, bus): imported by the server and the browser alike.
+// Twins and relationships use the Azure Digital Twins JSON shape, so ADT users can bring their code.
+
+export interface FieldMetadata {
+  lastUpdateTime: string;
+  /** When the device or source observed the value, if it said so. */
+  sourceTime?: string;
+}
+
+export interface TwinMetadata {
+  $model: string;
+  $lastUpdateTime: string;
+  [field: string]: FieldMetadata | string;
+}
+
+/** A twin as stored and returned: $-prefixed system fields, then its property and telemetry values. */
+export interface TwinDoc {
+  $dtId: string;
+  $etag: string;
+  $metadata: TwinMetadata;
+  [field: string]: unknown;
+}
+
+export interface RelationshipDoc {
+  $relationshipId: string;
+  $etag: string;
+  $sourceId: string;
+  $relationshipName: string;
+  $targetId: string;
+  [property: string]: unknown;
+}
+
+/** One page of a listing or query. */
+export interface Page<T> {
+  value: T[];
+  continuationToken: string | null;
+}
+
+/** Operational state of equipment, as the 3D world colours it. */
+export const EQUIPMENT_STATES = ['running', 'idle', 'blocked', 'starved', 'down', 'maintenance'] as const;
+export type EquipmentState = (typeof EQUIPMENT_STATES)[number];
+
+export const EVENT_TYPES = {
+  twinCreated: 'io.imverse.twin.created',
+  twinUpdated: 'io.imverse.twin.updated',
+  twinDeleted: 'io.imverse.twin.deleted',
+  twinsImported: 'io.imverse.twins.imported',
+  relationshipCreated: 'io.imverse.relationship.created',
+  relationshipUpdated: 'io.imverse.relationship.updated',
+  relationshipDeleted: 'io.imverse.relationship.deleted',
+  modelCreated: 'io.imverse.model.created',
+  modelDeleted: 'io.imverse.model.deleted',
+} as const;
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** A CloudEvents 1.0 envelope (structured JSON mode). */
+export interface ImverseEvent<D = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: EventType;
+  time: string;
+  /** The twin the event is about (for relationship events: the source twin). */
+  subject?: string;
+  datacontenttype: 'application/json';
+  /** Extension attribute: the DTMI of the subject twin's model, for subscription filters. */
+  twinmodel?: string;
+  data: D;
+}
+
+export interface TwinUpdatedData {
+  twin: TwinDoc;
+  patch: Array<{ op: string; path: string; value?: unknown; from?: string }>;
+}
+
+/** Messages on the live WebSocket (/api/v1/live). */
+export type LiveClientMessage =
+  | { type: 'subscribe'; id: string; filter: LiveFilter }
+  | { type: 'unsubscribe'; id: string }
+  | { type: 'ping' };
+
+export interface LiveFilter {
+  /** Only these twins. */
+  twins?: string[];
+  /** Only twins of these models (following `extends`). */
+  models?: string[];
+  /** Only twins contained (transitively, via `contains`) in this twin, and the twin itself. */
+  subtree?: string;
+  /** Only these event types. */
+  types?: EventType[];
+}
+
+export type LiveServerMessage =
+  | { type: 'subscribed'; id: string }
+  | { type: 'unsubscribed'; id: string }
+  | { type: 'event'; subscription: string; event: ImverseEvent }
+  | { type: 'error'; code: string; message: string; id?: string }
+  | { type: 'pong' };

@@ -1,0 +1,135 @@
+// The HTTP and WebSocket API: fastify with problem+json errors, bearer-token auth and OpenAPI.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Logger } from 'pino';
+import { AuthError, ImverseError } from '../core/errors.js';
+import type { TwinGraph } from '../twin/TwinGraph.js';
+import type { EventBus } from '../bus/bus.js';
+import { allows, type Permission, type Principal } from './auth/roles.js';
+import type { TokenStore } from './auth/TokenStore.js';
+import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import { registerOpenApi } from './openapi.js';
+import { Metrics } from './metrics.js';
+import { modelRoutes } from './routes/models.js';
+import { twinRoutes } from './routes/twins.js';
+import { relationshipRoutes } from './routes/relationships.js';
+import { queryRoutes } from './routes/query.js';
+import { resolveRoutes } from './routes/resolve.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
+import { pageRoutes } from './routes/pages.js';
+
+export interface AppOptions {
+  readonly graph: TwinGraph;
+  readonly bus: EventBus;
+  readonly tokens: TokenStore;
+  readonly logger: Logger;
+  /** Anonymous read-only access from this machine (the local demo). */
+  readonly demo: boolean;
+  readonly bodyLimitBytes?: number;
+  /** Checks the stores answer, for /readyz. */
+  readonly ready?: () => Promise<boolean>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a route requires; `public` needs no authentication. */
+    permission?: Permission | 'public';
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
+    disableRequestLogging: true,
+    routerOptions: { maxParamLength: 1024 },
+    ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
+  });
+  const metrics = new Metrics(options.graph);
+
+  app.addContentTypeParser(
+    'application/json-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = fromFrameworkError(error as never);
+    if (mapped.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    reply.code(mapped.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(mapped, `/requests/${request.id}`));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ImverseError('IMV_ROUTE_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}`);
+    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, `/requests/${request.id}`));
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission ?? 'admin';
+    if (permission === 'public') return;
+    const principal = authenticate(request, options);
+    if (principal === undefined) {
+      throw new AuthError('IMV_AUTH_REQUIRED', 'This endpoint needs a bearer token');
+    }
+    if (!allows(principal.role, permission)) {
+      throw new AuthError('IMV_AUTH_FORBIDDEN', `Role ${principal.role} may not ${permission}`);
+    }
+    request.principal = principal;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
+    if (reply.statusCode >= 400) {
+      request.log.info(
+        { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
+  });
+
+  // The docs page's own routes are registered by a plugin: mark them public here.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, permission: 'public' };
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await registerOpenApi(app);
+
+  const deps = { ...options, metrics };
+  await app.register(healthRoutes, deps);
+  await app.register(pageRoutes, deps);
+  await app.register(modelRoutes, deps);
+  await app.register(twinRoutes, deps);
+  await app.register(relationshipRoutes, deps);
+  await app.register(queryRoutes, deps);
+  await app.register(resolveRoutes, deps);
+  await app.register(tokenRoutes, deps);
+  await app.register(liveRoutes, deps);
+  return app;
+}
+
+export type RouteDeps = AppOptions & { readonly metrics: Metrics };
+
+function authenticate(request: FastifyRequest, options: AppOptions): Principal | undefined {
+  const token = bearerToken(request);
+  if (token !== undefined) return options.tokens.authenticate(token);
+  if (options.demo && LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+    return { name: 'anonymous (local demo)', role: 'reader', via: 'demo' };
+  }
+  return undefined;
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? match[1] : '';
+  }
+  // Browsers cannot set headers on a WebSocket: accept the token as a query parameter there.
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.access_token === 'string' ? query.access_token : undefined;
+}

@@ -1,0 +1,182 @@
+// Fans bus events out to WebSocket subscribers, each with its own filters.
+import type { WebSocket } from 'ws';
+import type { EventBus } from '../../bus/bus.js';
+import { ValidationError, isImverseError } from '../../core/errors.js';
+import { normalizeIdentifier } from '../../core/id.js';
+import { EVENT_TYPES, type EventType, type ImverseEvent, type LiveFilter, type LiveServerMessage } from '../../core/wire.js';
+import type { TwinGraph } from '../../twin/TwinGraph.js';
+import type { Metrics } from '../metrics.js';
+import { matches, type ResolvedFilter } from './filter.js';
+
+/** A viewer that cannot keep up loses events rather than holding the server's memory. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
+const KNOWN_TYPES = new Set<string>(Object.values(EVENT_TYPES));
+
+interface Subscription {
+  filter: ResolvedFilter;
+  readonly request: LiveFilter;
+}
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly subscriptions: Map<string, Subscription>;
+}
+
+export class LiveGateway {
+  private readonly connections = new Set<Connection>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    bus: EventBus,
+    private readonly graph: TwinGraph,
+    private readonly metrics: Metrics,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
+  }
+
+  attach(socket: WebSocket): void {
+    const connection: Connection = { socket, subscriptions: new Map() };
+    this.connections.add(connection);
+    this.metrics.liveConnections.inc();
+    socket.on('message', (data, isBinary) => {
+      void this.receive(connection, isBinary ? '' : data.toString());
+    });
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      this.metrics.liveConnections.dec();
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    for (const connection of this.connections) connection.socket.close(1001, 'server shutting down');
+  }
+
+  private dispatch(event: ImverseEvent): void {
+    let subtreeChanged = false;
+    if (
+      (event.type === EVENT_TYPES.relationshipCreated || event.type === EVENT_TYPES.relationshipDeleted) &&
+      (event.data as { $relationshipName?: string }).$relationshipName === 'contains'
+    ) {
+      subtreeChanged = true;
+    }
+    for (const connection of this.connections) {
+      for (const [id, subscription] of connection.subscriptions) {
+        if (!matches(event, subscription.filter)) continue;
+        if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+        send(connection.socket, { type: 'event', subscription: id, event });
+        this.metrics.liveEvents.inc();
+      }
+    }
+    if (subtreeChanged) void this.refreshSubtrees();
+  }
+
+  private async refreshSubtrees(): Promise<void> {
+    for (const connection of this.connections) {
+      for (const subscription of connection.subscriptions.values()) {
+        if (subscription.request.subtree === undefined) continue;
+        subscription.filter = await this.resolve(subscription.request).catch(() => subscription.filter);
+      }
+    }
+  }
+
+  private async receive(connection: Connection, text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      send(connection.socket, { type: 'error', code: 'IMV_REQUEST_INVALID_JSON', message: 'Messages are JSON objects' });
+      return;
+    }
+    const { type, id, filter } = (message ?? {}) as { type?: unknown; id?: unknown; filter?: unknown };
+    try {
+      if (type === 'ping') {
+        send(connection.socket, { type: 'pong' });
+      } else if (type === 'subscribe') {
+        const key = subscriptionId(id);
+        if (!connection.subscriptions.has(key) && connection.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          throw new ValidationError('IMV_REQUEST_INVALID', `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions`, {
+            path: '/id',
+          });
+        }
+        const request = checkFilter(filter);
+        connection.subscriptions.set(key, { request, filter: await this.resolve(request) });
+        send(connection.socket, { type: 'subscribed', id: key });
+      } else if (type === 'unsubscribe') {
+        const key = subscriptionId(id);
+        connection.subscriptions.delete(key);
+        send(connection.socket, { type: 'unsubscribed', id: key });
+      } else {
+        throw new ValidationError('IMV_REQUEST_INVALID', 'type must be subscribe, unsubscribe or ping', { path: '/type' });
+      }
+    } catch (error) {
+      const code = isImverseError(error) ? error.code : 'IMV_INTERNAL';
+      const text = isImverseError(error) ? error.message : 'internal error';
+      send(connection.socket, { type: 'error', code, message: text, ...(typeof id === 'string' ? { id } : {}) });
+    }
+  }
+
+  private async resolve(request: LiveFilter): Promise<ResolvedFilter> {
+    const filter: {
+      twins?: Set<string>;
+      models?: Set<string>;
+      subtree?: Set<string>;
+      types?: Set<EventType>;
+    } = {};
+    if (request.twins !== undefined) {
+      filter.twins = new Set(request.twins.map((id, i) => normalizeIdentifier(id, `/filter/twins/${i}`)));
+    }
+    if (request.models !== undefined) {
+      filter.models = new Set(request.models.flatMap((model) => this.graph.getModel(model) && this.graph.models.descendantsOf(model)));
+    }
+    if (request.subtree !== undefined) {
+      const root = await this.graph.getTwin(request.subtree);
+      const contained = await this.graph.traverse(root.id, { relationship: 'contains', direction: 'out', maxDepth: 50, limit: 100_000 });
+      filter.subtree = new Set([root.id, ...contained.map((entry) => entry.twin.$dtId)]);
+    }
+    if (request.types !== undefined) filter.types = new Set(request.types);
+    return filter;
+  }
+}
+
+function send(socket: WebSocket, message: LiveServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function subscriptionId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+    throw new ValidationError('IMV_REQUEST_INVALID', 'A subscription needs an "id" string of 1–64 characters', {
+      path: '/id',
+    });
+  }
+  return id;
+}
+
+function checkFilter(value: unknown): LiveFilter {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError('IMV_REQUEST_INVALID', 'filter must be an object', { path: '/filter' });
+  }
+  const filter = value as Record<string, unknown>;
+  for (const key of Object.keys(filter)) {
+    if (!['twins', 'models', 'subtree', 'types'].includes(key)) {
+      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown filter field "${key}"`, { path: `/filter/${key}` });
+    }
+  }
+  for (const key of ['twins', 'models', 'types'] as const) {
+    const list = filter[key];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((item) => typeof item === 'string'))) {
+      throw new ValidationError('IMV_REQUEST_INVALID', `filter.${key} must be an array of strings`, { path: `/filter/${key}` });
+    }
+  }
+  if (filter.subtree !== undefined && typeof filter.subtree !== 'string') {
+    throw new ValidationError('IMV_REQUEST_INVALID', 'filter.subtree must be a twin identifier', { path: '/filter/subtree' });
+  }
+  (filter.types as string[] | undefined)?.forEach((type, i) => {
+    if (!KNOWN_TYPES.has(type)) {
+      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown event type "${type}"`, { path: `/filter/types/${i}` });
+    }
+  });
+  return filter as LiveFilter;
+}

@@ -1,0 +1,58 @@
+// Prometheus metrics for /metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TwinGraph } from '../twin/TwinGraph.js';
+
+const TWIN_COUNT_TTL_MS = 10_000;
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Histogram<'method' | 'route' | 'status'>;
+  readonly liveConnections: Gauge;
+  readonly liveEvents: Counter;
+  private twinCount = { value: 0, at: 0 };
+
+  constructor(graph: TwinGraph) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'imverse_' });
+    this.requests = new Histogram({
+      name: 'imverse_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [this.registry],
+    });
+    this.liveConnections = new Gauge({
+      name: 'imverse_live_connections',
+      help: 'Open live WebSocket connections',
+      registers: [this.registry],
+    });
+    this.liveEvents = new Counter({
+      name: 'imverse_live_events_sent_total',
+      help: 'Events sent to live subscribers',
+      registers: [this.registry],
+    });
+    const self = this;
+    new Gauge({
+      name: 'imverse_twins',
+      help: 'Twins in the store (refreshed at most every 10 s)',
+      registers: [this.registry],
+      async collect() {
+        if (Date.now() - self.twinCount.at > TWIN_COUNT_TTL_MS) {
+          self.twinCount = { value: await graph.store.countTwins(), at: Date.now() };
+        }
+        this.set(self.twinCount.value);
+      },
+    });
+    new Gauge({
+      name: 'imverse_models',
+      help: 'Models registered',
+      registers: [this.registry],
+      collect() {
+        this.set(graph.models.list().length);
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, elapsedMs: number): void {
+    this.requests.observe({ method, route, status: String(status) }, elapsedMs / 1000);
+  }
+}

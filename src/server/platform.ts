@@ -1,0 +1,107 @@
+// The composition root: opens the stores, loads the models, seeds the demo plant and starts the API.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../core/config.js';
+import { MemoryBus } from '../bus/memory-bus.js';
+import { ModelRegistry } from '../model/registry.js';
+import { loadOntology } from '../model/ontology/load.js';
+import { SqliteTwinStore } from '../twin/sqlite-store.js';
+import { TwinGraph } from '../twin/TwinGraph.js';
+import { parsePlant } from '../twin/plant.js';
+import { TokenStore } from './auth/TokenStore.js';
+import { buildApp } from './app.js';
+
+export const DEMO_PLANT = new URL('../../examples/demo-plant.yaml', import.meta.url);
+
+export interface Core {
+  readonly graph: TwinGraph;
+  readonly bus: MemoryBus;
+  readonly store: SqliteTwinStore;
+  close(): Promise<void>;
+}
+
+/** Opens the twin graph on a data directory: the store, the built-in and stored models, the bus. */
+export async function openCore(config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>, logger?: Logger): Promise<Core> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteTwinStore(join(config.dataDir, 'twins.sqlite'), { synchronous: config.sqliteSynchronous });
+  const registry = new ModelRegistry();
+  const builtIn = registry.add(loadOntology());
+  const bus = new MemoryBus((error, event) => logger?.error({ err: error, type: event.type }, 'event subscriber failed'));
+  const graph = new TwinGraph(store, registry, bus, { builtInModels: new Set(builtIn.map((model) => model.id)) });
+  await graph.loadStoredModels();
+  return {
+    graph,
+    bus,
+    store,
+    async close() {
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** Imports a plant file (YAML or JSON) into the graph: its custom models, then its twins. */
+export async function importPlantFile(
+  graph: TwinGraph,
+  file: string | URL,
+  onProgress?: (progress: { twins: number; relationships: number }, total: { twins: number; relationships: number }) => void,
+): Promise<{ twins: number; relationships: number }> {
+  const plant = parsePlant(readFileSync(file, 'utf8'), String(file));
+  const newModels = plant.models.filter((model) => {
+    const id = (model.content as { '@id'?: unknown })['@id'];
+    return typeof id !== 'string' || !graph.models.has(id);
+  });
+  if (newModels.length > 0) await graph.addModels(newModels);
+  const total = { twins: plant.twins.length, relationships: plant.relationships.length };
+  return graph.importTwins(
+    { twins: plant.twins, relationships: plant.relationships },
+    onProgress && ((progress) => onProgress(progress, total)),
+  );
+}
+
+export interface RunningPlatform {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly core: Core;
+  /** Printed once, on the first start of a data directory. */
+  readonly adminToken?: string;
+  /** Twins imported from the demo plant on this start (0 when the store already had data). */
+  readonly seeded: number;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningPlatform> {
+  const core = await openCore(config, logger);
+  let seeded = 0;
+  if (config.demo && (await core.store.countTwins()) === 0 && existsSync(DEMO_PLANT)) {
+    seeded = (await importPlantFile(core.graph, DEMO_PLANT)).twins;
+    logger.info({ twins: seeded }, 'demo plant imported');
+  }
+  const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
+  const adminToken = tokens.count() === 0 ? tokens.create('admin (first start)', 'admin').token : undefined;
+  const app = await buildApp({
+    graph: core.graph,
+    bus: core.bus,
+    tokens,
+    logger,
+    demo: config.demo,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ready: async () => (await core.store.getTwin('READY/probe')) === undefined || true,
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = address.replace('://[::1]', '://localhost');
+  return {
+    url,
+    app,
+    core,
+    seeded,
+    ...(adminToken === undefined ? {} : { adminToken }),
+    async close() {
+      await app.close();
+      tokens.close();
+      await core.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// /api/v1/live: the WebSocket stream of changes, with per-subscription filters.
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import { LiveGateway } from '../live/LiveGateway.js';
+
+export async function liveRoutes(app: FastifyInstance, { bus, graph, metrics }: RouteDeps): Promise<void> {
+  const gateway = new LiveGateway(bus, graph, metrics);
+  app.addHook('onClose', async () => gateway.close());
+  app.get(
+    '/api/v1/live',
+    {
+      websocket: true,
+      config: { permission: 'read' },
+      schema: {
+        tags: ['live'],
+        summary:
+          'WebSocket. Send {"type":"subscribe","id":"s1","filter":{"twins"?,"models"?,"subtree"?,"types"?}}; ' +
+          'receive {"type":"event","subscription":"s1","event":CloudEvent}. Browsers pass ?access_token=.',
+      },
+    },
+    (socket) => gateway.attach(socket),
+  );
+}

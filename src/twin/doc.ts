@@ -1,0 +1,81 @@
+// Pure helpers on twin and relationship documents (ADT JSON shape).
+import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
+
+export function etagOf(version: number): string {
+  return `W/"${version}"`;
+}
+
+/** Parses an If-Match value into a version; `*` and absence mean "any". Undefined when unparsable. */
+export function versionFromEtag(etag: string): number | undefined {
+  const match = /^(?:W\/)?"(\d+)"$/.exec(etag.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Property and telemetry values of a twin: everything but the $-prefixed system fields. */
+export function contentOf(doc: Record<string, unknown>): Record<string, unknown> {
+  const content: Record<string, unknown> = {};
+  for (const key of Object.keys(doc)) if (!key.startsWith('$')) content[key] = doc[key];
+  return content;
+}
+
+const MAX_INDEXED_STRING = 256;
+const MAX_INDEX_DEPTH = 3;
+
+/**
+ * The scalar values a twin exposes to indexed queries: [dotted path, value] pairs for top-level
+ * fields and object fields to depth 3. Booleans index as 1/0; long strings and arrays are not indexed.
+ */
+export function indexedValues(doc: Record<string, unknown>): Array<[string, string | number]> {
+  const out: Array<[string, string | number]> = [];
+  collect(doc, '', 1, out);
+  return out;
+}
+
+function collect(
+  object: Record<string, unknown>,
+  prefix: string,
+  depth: number,
+  out: Array<[string, string | number]>,
+): void {
+  for (const key in object) {
+    if (key.charCodeAt(0) === 36 /* $ */) continue;
+    const value = object[key];
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    switch (typeof value) {
+      case 'string':
+        if (value.length <= MAX_INDEXED_STRING) out.push([path, value]);
+        break;
+      case 'number':
+        if (Number.isFinite(value)) out.push([path, value]);
+        break;
+      case 'boolean':
+        out.push([path, value ? 1 : 0]);
+        break;
+      case 'object':
+        if (value !== null && !Array.isArray(value) && depth < MAX_INDEX_DEPTH) {
+          collect(value as Record<string, unknown>, path, depth + 1, out);
+        }
+        break;
+    }
+  }
+}
+
+export function relationshipDoc(
+  fields: { id: string; source: string; name: string; target: string; properties: Record<string, unknown> },
+  version: number,
+): RelationshipDoc {
+  return {
+    $relationshipId: fields.id,
+    $etag: etagOf(version),
+    $sourceId: fields.source,
+    $relationshipName: fields.name,
+    $targetId: fields.target,
+    ...fields.properties,
+  };
+}
+
+export function withEtag(draft: { $dtId: string; [field: string]: unknown }, version: number): TwinDoc {
+  // $etag second, after $dtId, to keep ADT's field order.
+  const { $dtId, ...rest } = draft;
+  return { $dtId, $etag: etagOf(version), ...rest } as TwinDoc;
+}

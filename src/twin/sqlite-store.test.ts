@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteTwinStore } from './sqlite-store.js';
+import { draft, runTwinStoreContract } from './store.contract.js';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'imverse-store-'));
+  dirs.push(dir);
+  return join(dir, 'twins.sqlite');
+}
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+runTwinStoreContract('SQLite', async () => new SqliteTwinStore(tempFile()));
+
+describe('SqliteTwinStore', () => {
+  it('keeps the property index in step with the twin through updates and deletes', async () => {
+    const store = new SqliteTwinStore(tempFile());
+    await store.insertTwin(draft('P/a', { status: 'running', speed: 3, on: true, layout: { x: 1.5 } }));
+    const index = () => store.db.prepare('SELECT name, value FROM twin_props ORDER BY name').all();
+    expect(index()).toEqual([
+      { name: 'layout.x', value: 1.5 },
+      { name: 'on', value: 1 },
+      { name: 'speed', value: 3 },
+      { name: 'status', value: 'running' },
+    ]);
+    await store.replaceTwin(draft('P/a', { status: 'down', speed: 3 }), 1);
+    expect(index()).toEqual([
+      { name: 'speed', value: 3 },
+      { name: 'status', value: 'down' },
+    ]);
+    await store.deleteTwin('P/a');
+    expect(index()).toEqual([]);
+    await store.close();
+  });
+
+  it('keeps committed twins when reopened', async () => {
+    const file = tempFile();
+    const first = new SqliteTwinStore(file);
+    await first.insertTwin(draft('P/a', { name: 'kept' }));
+    await first.close();
+    const second = new SqliteTwinStore(file);
+    expect((await second.getTwin('P/a'))?.doc.name).toBe('kept');
+    await second.close();
+  });
+});

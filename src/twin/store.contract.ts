@@ -1,0 +1,168 @@
+// The contract every TwinStore adapter passes: `runTwinStoreContract(name, makeStore)` in a test file.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TwinDraft, TwinStore } from './store.js';
+
+const MODEL = 'dtmi:test:Thing;1';
+const now = '2026-01-01T00:00:00.000Z';
+
+export function draft(id: string, fields: Record<string, unknown> = {}, model = MODEL): TwinDraft {
+  const metadata: Record<string, { lastUpdateTime: string }> = {};
+  for (const key of Object.keys(fields)) metadata[key] = { lastUpdateTime: now };
+  return { $dtId: id, $metadata: { $model: model, $lastUpdateTime: now, ...metadata }, ...fields };
+}
+
+const rel = (source: string, id: string, name: string, target: string, properties: Record<string, unknown> = {}) => ({
+  id,
+  source,
+  name,
+  target,
+  properties,
+});
+
+export function runTwinStoreContract(name: string, makeStore: () => Promise<TwinStore>): void {
+  describe(`TwinStore contract: ${name}`, () => {
+    let store: TwinStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('stores a twin at version 1 with a weak ETag and reads it back', async () => {
+      const created = await store.insertTwin(draft('P/a', { temperature: 21.5, name: 'A' }));
+      expect(created.version).toBe(1);
+      expect(created.doc.$etag).toBe('W/"1"');
+      const read = await store.getTwin('P/a');
+      expect(read?.doc).toEqual(created.doc);
+      expect(read?.model).toBe(MODEL);
+      expect(await store.getTwin('P/missing')).toBeUndefined();
+    });
+
+    it('refuses a duplicate twin and keeps the first', async () => {
+      await store.insertTwin(draft('P/a', { name: 'first' }));
+      await expect(store.insertTwin(draft('P/a', { name: 'second' }))).rejects.toMatchObject({ code: 'IMV_TWIN_EXISTS' });
+      expect((await store.getTwin('P/a'))?.doc.name).toBe('first');
+    });
+
+    it('replaces only at the expected version (optimistic concurrency)', async () => {
+      await store.insertTwin(draft('P/a', { name: 'v1' }));
+      const v2 = await store.replaceTwin(draft('P/a', { name: 'v2' }), 1);
+      expect(v2.version).toBe(2);
+      expect(v2.doc.$etag).toBe('W/"2"');
+      await expect(store.replaceTwin(draft('P/a', { name: 'stale' }), 1)).rejects.toMatchObject({
+        code: 'IMV_PRECONDITION_FAILED',
+      });
+      expect((await store.getTwin('P/a'))?.doc.name).toBe('v2');
+      await expect(store.replaceTwin(draft('P/none'), 1)).rejects.toMatchObject({ code: 'IMV_TWIN_NOT_FOUND' });
+    });
+
+    it('keeps relationships referentially intact', async () => {
+      await store.insertTwin(draft('P/line'));
+      await store.insertTwin(draft('P/st1'));
+      const created = await store.insertRelationship(rel('P/line', 'c1', 'contains', 'P/st1', { order: 1 }));
+      expect(created.doc).toMatchObject({
+        $relationshipId: 'c1',
+        $sourceId: 'P/line',
+        $targetId: 'P/st1',
+        $relationshipName: 'contains',
+        $etag: 'W/"1"',
+        order: 1,
+      });
+      await expect(store.insertRelationship(rel('P/line', 'c2', 'contains', 'P/ghost'))).rejects.toMatchObject({
+        code: 'IMV_RELATIONSHIP_TARGET_MISSING',
+      });
+      await expect(store.insertRelationship(rel('P/ghost', 'c3', 'contains', 'P/st1'))).rejects.toMatchObject({
+        code: 'IMV_TWIN_NOT_FOUND',
+      });
+      await expect(store.insertRelationship(rel('P/line', 'c1', 'contains', 'P/st1'))).rejects.toMatchObject({
+        code: 'IMV_RELATIONSHIP_EXISTS',
+      });
+      expect(await store.listRelationships('P/line', { direction: 'out', offset: 0, limit: 10 })).toHaveLength(1);
+      expect(await store.listRelationships('P/st1', { direction: 'in', offset: 0, limit: 10 })).toHaveLength(1);
+    });
+
+    it('deletes a twin with every relationship from or to it', async () => {
+      for (const id of ['P/a', 'P/b', 'P/c']) await store.insertTwin(draft(id));
+      await store.insertRelationship(rel('P/a', 'r1', 'feeds', 'P/b'));
+      await store.insertRelationship(rel('P/b', 'r2', 'feeds', 'P/c'));
+      const removed = await store.deleteTwin('P/b');
+      expect(removed.map((r) => r.$relationshipId).sort()).toEqual(['r1', 'r2']);
+      expect(await store.getTwin('P/b')).toBeUndefined();
+      expect(await store.listRelationships('P/a', { direction: 'out', offset: 0, limit: 10 })).toEqual([]);
+      await expect(store.deleteTwin('P/b')).rejects.toMatchObject({ code: 'IMV_TWIN_NOT_FOUND' });
+    });
+
+    it('replaces and deletes a relationship at the expected version', async () => {
+      await store.insertTwin(draft('P/a'));
+      await store.insertTwin(draft('P/b'));
+      const { doc } = await store.insertRelationship(rel('P/a', 'r', 'feeds', 'P/b', { rate: 1 }));
+      const replaced = await store.replaceRelationship({ ...doc, rate: 2 }, 1);
+      expect(replaced).toMatchObject({ version: 2, doc: { rate: 2, $etag: 'W/"2"' } });
+      await expect(store.replaceRelationship({ ...doc, rate: 3 }, 1)).rejects.toMatchObject({
+        code: 'IMV_PRECONDITION_FAILED',
+      });
+      await expect(store.deleteRelationship('P/a', 'r', 1)).rejects.toMatchObject({ code: 'IMV_PRECONDITION_FAILED' });
+      await store.deleteRelationship('P/a', 'r', 2);
+      expect(await store.getRelationship('P/a', 'r')).toBeUndefined();
+    });
+
+    it('traverses containment down and material flow upstream, with depths', async () => {
+      // line contains st1, st2; st1 contains sensor; a feeds b feeds c
+      for (const id of ['P/line', 'P/st1', 'P/st2', 'P/sensor', 'P/a', 'P/b', 'P/c']) await store.insertTwin(draft(id));
+      await store.insertRelationship(rel('P/line', 'c1', 'contains', 'P/st1'));
+      await store.insertRelationship(rel('P/line', 'c2', 'contains', 'P/st2'));
+      await store.insertRelationship(rel('P/st1', 'c3', 'contains', 'P/sensor'));
+      await store.insertRelationship(rel('P/a', 'f1', 'feeds', 'P/b'));
+      await store.insertRelationship(rel('P/b', 'f2', 'feeds', 'P/c'));
+      const down = await store.traverse('P/line', { relationship: 'contains', direction: 'out', maxDepth: 10, limit: 100 });
+      expect(down.map((t) => [t.twin.$dtId, t.depth])).toEqual([
+        ['P/st1', 1],
+        ['P/st2', 1],
+        ['P/sensor', 2],
+      ]);
+      const shallow = await store.traverse('P/line', { relationship: 'contains', direction: 'out', maxDepth: 1, limit: 100 });
+      expect(shallow).toHaveLength(2);
+      const upstream = await store.traverse('P/c', { relationship: 'feeds', direction: 'in', maxDepth: 10, limit: 100 });
+      expect(upstream.map((t) => t.twin.$dtId)).toEqual(['P/b', 'P/a']);
+    });
+
+    it('terminates traversal on cycles', async () => {
+      for (const id of ['P/a', 'P/b']) await store.insertTwin(draft(id));
+      await store.insertRelationship(rel('P/a', 'f1', 'feeds', 'P/b'));
+      await store.insertRelationship(rel('P/b', 'f2', 'feeds', 'P/a'));
+      const result = await store.traverse('P/a', { relationship: 'feeds', direction: 'out', maxDepth: 50, limit: 100 });
+      expect(result.map((t) => t.twin.$dtId).sort()).toEqual(['P/a', 'P/b']);
+    });
+
+    it('bulk-inserts all or nothing', async () => {
+      await store.insertTwin(draft('P/existing'));
+      const twins = Array.from({ length: 50 }, (_, i) => draft(`P/t${i}`, { n: i }));
+      const rels = twins.slice(1).map((t, i) => rel('P/existing', `r${i}`, 'contains', t.$dtId));
+      await store.bulkInsert(twins, rels);
+      expect(await store.countTwins()).toBe(51);
+      expect(await store.listRelationships('P/existing', { direction: 'out', offset: 0, limit: 100 })).toHaveLength(49);
+      // A bad batch (dangling target) leaves nothing behind.
+      await expect(
+        store.bulkInsert([draft('P/new')], [rel('P/new', 'x', 'feeds', 'P/nowhere')]),
+      ).rejects.toMatchObject({ code: 'IMV_RELATIONSHIP_TARGET_MISSING' });
+      expect(await store.getTwin('P/new')).toBeUndefined();
+      await expect(store.bulkInsert([draft('P/t3')], [])).rejects.toMatchObject({ code: 'IMV_TWIN_EXISTS' });
+    });
+
+    it('stores and deletes models in upload order', async () => {
+      await store.insertModels([
+        { id: 'dtmi:a;1', document: { '@id': 'dtmi:a;1' }, uploadTime: now },
+        { id: 'dtmi:b;1', document: { '@id': 'dtmi:b;1' }, uploadTime: now },
+      ]);
+      await expect(store.insertModels([{ id: 'dtmi:a;1', document: {}, uploadTime: now }])).rejects.toMatchObject({
+        code: 'IMV_MODEL_EXISTS',
+      });
+      expect((await store.listModels()).map((m) => m.id)).toEqual(['dtmi:a;1', 'dtmi:b;1']);
+      await store.deleteModel('dtmi:a;1');
+      expect((await store.listModels()).map((m) => m.id)).toEqual(['dtmi:b;1']);
+      await store.insertTwin(draft('P/x', {}, 'dtmi:b;1'));
+      expect(await store.countTwinsOfModels(['dtmi:b;1', 'dtmi:c;1'])).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,104 @@
+// The twin store port: persistence of models, twins and relationships. The embedded default is
+// SQLite (sqlite-store.ts); a PostgreSQL adapter implements the same contract (store.contract.ts).
+// The store checks versions (optimistic concurrency) and referential integrity; the twin graph
+// above it checks models.
+import type { RelationshipDoc, TwinDoc, TwinMetadata } from '../core/wire.js';
+import type { CompiledQuery } from './query/index.js';
+
+export interface StoredModel {
+  readonly id: string;
+  readonly document: unknown;
+  readonly uploadTime: string;
+}
+
+export interface StoredTwin {
+  readonly id: string;
+  readonly model: string;
+  readonly version: number;
+  readonly doc: TwinDoc;
+}
+
+export interface StoredRelationship {
+  readonly version: number;
+  readonly doc: RelationshipDoc;
+}
+
+export interface NewRelationship {
+  readonly id: string;
+  readonly source: string;
+  readonly name: string;
+  readonly target: string;
+  readonly properties: Record<string, unknown>;
+}
+
+/** A twin as written: the store sets $etag from the version it assigns. */
+export interface TwinDraft {
+  $dtId: string;
+  $metadata: TwinMetadata;
+  [field: string]: unknown;
+}
+
+export interface TraverseOptions {
+  /** Relationship name to follow, e.g. `contains` or `feeds`. */
+  readonly relationship: string;
+  /** `out` follows source → target (what a line contains); `in` goes target → source (what is upstream). */
+  readonly direction: 'out' | 'in';
+  readonly maxDepth: number;
+  readonly limit: number;
+}
+
+export interface TraversedTwin {
+  readonly depth: number;
+  readonly twin: TwinDoc;
+}
+
+export interface BulkProgress {
+  readonly twins: number;
+  readonly relationships: number;
+}
+
+export interface TwinStore {
+  // Models
+  listModels(): Promise<StoredModel[]>;
+  insertModels(models: readonly StoredModel[]): Promise<void>;
+  deleteModel(id: string): Promise<void>;
+  countTwinsOfModels(models: readonly string[]): Promise<number>;
+
+  // Twins
+  getTwin(id: string): Promise<StoredTwin | undefined>;
+  /** Throws ConflictError IMV_TWIN_EXISTS. */
+  insertTwin(draft: TwinDraft): Promise<StoredTwin>;
+  /** Replaces the twin if its version is still `expectedVersion`; else PreconditionFailedError. */
+  replaceTwin(draft: TwinDraft, expectedVersion: number): Promise<StoredTwin>;
+  /** Deletes the twin and every relationship from or to it; returns those relationships. */
+  deleteTwin(id: string, expectedVersion?: number): Promise<RelationshipDoc[]>;
+  countTwins(): Promise<number>;
+
+  // Relationships
+  getRelationship(source: string, relationshipId: string): Promise<StoredRelationship | undefined>;
+  /** Throws IMV_TWIN_NOT_FOUND (source), IMV_RELATIONSHIP_TARGET_MISSING, IMV_RELATIONSHIP_EXISTS. */
+  insertRelationship(relationship: NewRelationship): Promise<StoredRelationship>;
+  replaceRelationship(doc: RelationshipDoc, expectedVersion: number): Promise<StoredRelationship>;
+  deleteRelationship(source: string, relationshipId: string, expectedVersion?: number): Promise<RelationshipDoc>;
+  listRelationships(
+    twin: string,
+    options: { direction: 'out' | 'in'; name?: string; offset: number; limit: number },
+  ): Promise<RelationshipDoc[]>;
+
+  // Queries
+  /** Runs a compiled query; returns up to `limit` items and whether more follow. */
+  query(query: CompiledQuery, limit: number): Promise<{ items: unknown[]; more: boolean }>;
+  traverse(start: string, options: TraverseOptions): Promise<TraversedTwin[]>;
+
+  /**
+   * Inserts many new twins and relationships in large transactions; all of a batch or none.
+   * Relationship endpoints may be in this batch or already stored.
+   */
+  bulkInsert(
+    twins: readonly TwinDraft[],
+    relationships: readonly NewRelationship[],
+    onProgress?: (progress: BulkProgress) => void,
+  ): Promise<void>;
+
+  close(): Promise<void>;
+}
