@@ -30,8 +30,14 @@ program
   .option('-d, --data <dir>', 'data directory (default ./data, or IMVERSE_DATA_DIR)')
   .option('-p, --port <port>', 'port to listen on (0: any free port)', port)
   .option('-H, --host <host>', 'address to listen on (default 127.0.0.1)')
-  .option('-c, --config <file>', 'configuration file (default: imverse.yaml in the working directory, if any)')
-  .option('--demo', 'local demo: anonymous read-only access from this machine; imports the demo plant into an empty store')
+  .option(
+    '-c, --config <file>',
+    'configuration file (default: imverse.yaml in the working directory, if any)',
+  )
+  .option(
+    '--demo',
+    'local demo: anonymous read-only access from this machine; imports the demo plant into an empty store',
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
   .action((options) => runCommand(() => startCommand(options)));
 
@@ -54,7 +60,7 @@ twin
 program
   .command('query')
   .description('Run a query (Azure Digital Twins query language) on a data directory and print JSON')
-  .argument('<query>', "e.g. \"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL('dtmi:imverse:Station;1')\"")
+  .argument('<query>', 'e.g. "SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(\'dtmi:imverse:Station;1\')"')
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .option('-n, --page-size <n>', 'items per page', positive, 100)
   .option('--all', 'follow continuation tokens and print every page')

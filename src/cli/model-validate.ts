@@ -13,7 +13,12 @@ export async function modelValidateCommand(files: string[], options: { json?: bo
     try {
       documents.push({ source: file, content: JSON.parse(readFileSync(file, 'utf8')) as unknown });
     } catch (error) {
-      issues.push({ file, path: '', rule: 'json', message: error instanceof Error ? error.message : String(error) });
+      issues.push({
+        file,
+        path: '',
+        rule: 'json',
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   issues.push(...registry.validate(documents));
@@ -23,7 +28,9 @@ export async function modelValidateCommand(files: string[], options: { json?: bo
     console.log(`${files.length} file(s) valid`);
   } else {
     for (const issue of issues) {
-      console.error(`${issue.file ?? '?'}: ${issue.path || '/'}: ${issue.message}${issue.rule ? ` [${issue.rule}]` : ''}`);
+      console.error(
+        `${issue.file ?? '?'}: ${issue.path || '/'}: ${issue.message}${issue.rule ? ` [${issue.rule}]` : ''}`,
+      );
     }
     console.error(`${issues.length} issue(s) in ${new Set(issues.map((issue) => issue.file)).size} file(s)`);
   }

@@ -12,9 +12,13 @@ export function loadConfig(flags: Record<string, unknown>, configFile?: string):
     try {
       values = parse(readFileSync(file, 'utf8')) ?? {};
     } catch (error) {
-      throw new ImverseError('IMV_CONFIG_INVALID', `${file}: ${error instanceof Error ? error.message : error}`, {
-        cause: error,
-      });
+      throw new ImverseError(
+        'IMV_CONFIG_INVALID',
+        `${file}: ${error instanceof Error ? error.message : error}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       throw new ImverseError('IMV_CONFIG_INVALID', `${file}: must be a mapping of settings`);

@@ -2,7 +2,10 @@
 import { openCore } from '../server/platform.js';
 import { loadConfig } from './options.js';
 
-export async function queryCommand(query: string, options: { data?: string; pageSize: number; all?: boolean }): Promise<void> {
+export async function queryCommand(
+  query: string,
+  options: { data?: string; pageSize: number; all?: boolean },
+): Promise<void> {
   const core = await openCore(loadConfig({ dataDir: options.data }));
   try {
     let page = await core.graph.query(query, { pageSize: options.pageSize });

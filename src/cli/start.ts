@@ -12,7 +12,13 @@ export async function startCommand(options: {
   logLevel?: string;
 }): Promise<void> {
   const config = loadConfig(
-    { dataDir: options.data, port: options.port, host: options.host, demo: options.demo, logLevel: options.logLevel },
+    {
+      dataDir: options.data,
+      port: options.port,
+      host: options.host,
+      demo: options.demo,
+      logLevel: options.logLevel,
+    },
     options.config,
   );
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token'] });
@@ -23,7 +29,9 @@ export async function startCommand(options: {
     `Imverse is running at ${platform.url}/`,
     `  data:    ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
     `  API:     ${platform.url}/api/v1   docs: ${platform.url}/docs`,
-    config.demo ? '  mode:    demo (anonymous read-only access from this machine)' : '  mode:    every request needs a bearer token',
+    config.demo
+      ? '  mode:    demo (anonymous read-only access from this machine)'
+      : '  mode:    every request needs a bearer token',
   ];
   if (platform.adminToken !== undefined) {
     lines.push(

@@ -6,11 +6,19 @@ import { TokenStore } from '../server/auth/TokenStore.js';
 import { isRole } from '../server/auth/roles.js';
 import { loadConfig } from './options.js';
 
-export async function tokenCreateCommand(options: { role: string; name: string; data?: string }): Promise<void> {
+export async function tokenCreateCommand(options: {
+  role: string;
+  name: string;
+  data?: string;
+}): Promise<void> {
   if (!isRole(options.role)) {
-    throw new ValidationError('IMV_REQUEST_INVALID', `--role must be reader, writer or admin, not "${options.role}"`, {
-      path: '/role',
-    });
+    throw new ValidationError(
+      'IMV_REQUEST_INVALID',
+      `--role must be reader, writer or admin, not "${options.role}"`,
+      {
+        path: '/role',
+      },
+    );
   }
   const config = loadConfig({ dataDir: options.data });
   mkdirSync(config.dataDir, { recursive: true });

@@ -46,7 +46,9 @@ export function resolveConfig(
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) continue;
       if (!(key in DEFAULT_CONFIG)) {
-        throw new ImverseError('IMV_CONFIG_INVALID', `${source}: unknown setting "${key}"`, { path: `/${key}` });
+        throw new ImverseError('IMV_CONFIG_INVALID', `${source}: unknown setting "${key}"`, {
+          path: `/${key}`,
+        });
       }
       merged[key] = coerce(key as keyof Config, value, source);
     }
@@ -62,14 +64,19 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
 
 function coerce(key: keyof Config, value: unknown, source: string): unknown {
   const fail = (expected: string): never => {
-    throw new ImverseError('IMV_CONFIG_INVALID', `${source}: ${key} must be ${expected}, not ${JSON.stringify(value)}`, {
-      path: `/${key}`,
-    });
+    throw new ImverseError(
+      'IMV_CONFIG_INVALID',
+      `${source}: ${key} must be ${expected}, not ${JSON.stringify(value)}`,
+      {
+        path: `/${key}`,
+      },
+    );
   };
   switch (key) {
     case 'port': {
       const port = typeof value === 'string' ? Number(value) : value;
-      if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) fail('a port number 0–65535');
+      if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
+        fail('a port number 0–65535');
       return port;
     }
     case 'bodyLimitBytes': {

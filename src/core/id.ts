@@ -28,7 +28,8 @@ export function identifierProblem(text: string): string | undefined {
     }
   }
   if (suffix.length === 0) return 'suffix is empty';
-  if (SUFFIX_FORBIDDEN.test(suffix)) return `suffix "${suffix}" contains whitespace or one of " < > \\ ^ \` { | } ? # %`;
+  if (SUFFIX_FORBIDDEN.test(suffix))
+    return `suffix "${suffix}" contains whitespace or one of " < > \\ ^ \` { | } ? # %`;
   if (suffix.startsWith('/') || suffix.endsWith('/') || suffix.includes('//')) {
     return `suffix "${suffix}" has an empty path segment`;
   }
@@ -43,7 +44,9 @@ export function isIdentifier(text: string): boolean {
 export function parseIdentifier(text: string, path = ''): Identifier {
   const problem = identifierProblem(text);
   if (problem !== undefined) {
-    throw new ValidationError('IMV_ID_MALFORMED', `Malformed identifier "${String(text)}": ${problem}`, { path });
+    throw new ValidationError('IMV_ID_MALFORMED', `Malformed identifier "${String(text)}": ${problem}`, {
+      path,
+    });
   }
   const slash = text.indexOf('/');
   return { prefix: text.slice(0, slash).toUpperCase(), suffix: text.slice(slash + 1) };

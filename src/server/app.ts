@@ -1,5 +1,10 @@
 // The HTTP and WebSocket API: fastify with problem+json errors, bearer-token auth and OpenAPI.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { AuthError, ImverseError } from '../core/errors.js';
@@ -48,9 +53,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 1024 },
-    ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
+    ajv: {
+      customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, allowUnionTypes: true },
+    },
   });
   const metrics = new Metrics(options.graph);
 
@@ -63,11 +71,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const mapped = fromFrameworkError(error as never);
     if (mapped.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
-    reply.code(mapped.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(mapped, `/requests/${request.id}`));
+    // A refused WebSocket upgrade owns its socket outright: end it, or it lingers half-open.
+    if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.end());
+    reply
+      .code(mapped.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(toProblem(mapped, `/requests/${request.id}`));
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new ImverseError('IMV_ROUTE_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}`);
-    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(toProblem(error, `/requests/${request.id}`));
+    const error = new ImverseError(
+      'IMV_ROUTE_NOT_FOUND',
+      `No endpoint ${request.method} ${request.url.split('?')[0]}`,
+    );
+    reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(toProblem(error, `/requests/${request.id}`));
   });
 
   app.addHook('onRequest', async (request) => {
@@ -83,10 +102,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.principal = principal;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime,
+    );
     if (reply.statusCode >= 400) {
       request.log.info(
-        { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          method: request.method,
+          route: request.routeOptions.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request',
       );
     }

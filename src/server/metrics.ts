@@ -9,7 +9,6 @@ export class Metrics {
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
   readonly liveConnections: Gauge;
   readonly liveEvents: Counter;
-  private twinCount = { value: 0, at: 0 };
 
   constructor(graph: TwinGraph) {
     collectDefaultMetrics({ register: this.registry, prefix: 'imverse_' });
@@ -30,16 +29,16 @@ export class Metrics {
       help: 'Events sent to live subscribers',
       registers: [this.registry],
     });
-    const self = this;
+    let twinCount = { value: 0, at: 0 };
     new Gauge({
       name: 'imverse_twins',
       help: 'Twins in the store (refreshed at most every 10 s)',
       registers: [this.registry],
       async collect() {
-        if (Date.now() - self.twinCount.at > TWIN_COUNT_TTL_MS) {
-          self.twinCount = { value: await graph.store.countTwins(), at: Date.now() };
+        if (Date.now() - twinCount.at > TWIN_COUNT_TTL_MS) {
+          twinCount = { value: await graph.store.countTwins(), at: Date.now() };
         }
-        this.set(self.twinCount.value);
+        this.set(twinCount.value);
       },
     });
     new Gauge({

@@ -23,13 +23,22 @@ export interface Core {
 }
 
 /** Opens the twin graph on a data directory: the store, the built-in and stored models, the bus. */
-export async function openCore(config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>, logger?: Logger): Promise<Core> {
+export async function openCore(
+  config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>,
+  logger?: Logger,
+): Promise<Core> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteTwinStore(join(config.dataDir, 'twins.sqlite'), { synchronous: config.sqliteSynchronous });
+  const store = new SqliteTwinStore(join(config.dataDir, 'twins.sqlite'), {
+    synchronous: config.sqliteSynchronous,
+  });
   const registry = new ModelRegistry();
   const builtIn = registry.add(loadOntology());
-  const bus = new MemoryBus((error, event) => logger?.error({ err: error, type: event.type }, 'event subscriber failed'));
-  const graph = new TwinGraph(store, registry, bus, { builtInModels: new Set(builtIn.map((model) => model.id)) });
+  const bus = new MemoryBus((error, event) =>
+    logger?.error({ err: error, type: event.type }, 'event subscriber failed'),
+  );
+  const graph = new TwinGraph(store, registry, bus, {
+    builtInModels: new Set(builtIn.map((model) => model.id)),
+  });
   await graph.loadStoredModels();
   return {
     graph,
@@ -46,7 +55,10 @@ export async function openCore(config: Pick<Config, 'dataDir' | 'sqliteSynchrono
 export async function importPlantFile(
   graph: TwinGraph,
   file: string | URL,
-  onProgress?: (progress: { twins: number; relationships: number }, total: { twins: number; relationships: number }) => void,
+  onProgress?: (
+    progress: { twins: number; relationships: number },
+    total: { twins: number; relationships: number },
+  ) => void,
 ): Promise<{ twins: number; relationships: number }> {
   const plant = parsePlant(readFileSync(file, 'utf8'), String(file));
   const newModels = plant.models.filter((model) => {
@@ -72,7 +84,10 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+): Promise<RunningPlatform> {
   const core = await openCore(config, logger);
   let seeded = 0;
   if (config.demo && (await core.store.countTwins()) === 0 && existsSync(DEMO_PLANT)) {

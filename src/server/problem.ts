@@ -32,12 +32,20 @@ export function fromFrameworkError(error: FrameworkError): ImverseError {
     const issues: Issue[] = error.validation.map((v) => {
       const missing = v.params?.missingProperty;
       const pointer = `${v.instancePath ?? ''}${typeof missing === 'string' ? `/${missing}` : ''}`;
-      return { path: `${contextPrefix(error.validationContext)}${pointer}`, message: v.message ?? 'invalid', rule: 'schema' };
+      return {
+        path: `${contextPrefix(error.validationContext)}${pointer}`,
+        message: v.message ?? 'invalid',
+        rule: 'schema',
+      };
     });
     const first = issues[0];
-    return new ImverseError('IMV_REQUEST_INVALID', first ? `${first.path || '/'} ${first.message}` : 'Invalid request', {
-      issues,
-    });
+    return new ImverseError(
+      'IMV_REQUEST_INVALID',
+      first ? `${first.path || '/'} ${first.message}` : 'Invalid request',
+      {
+        issues,
+      },
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -46,12 +54,15 @@ export function fromFrameworkError(error: FrameworkError): ImverseError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ImverseError('IMV_REQUEST_TOO_LARGE', error.message ?? 'Body too large', { path: '' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ImverseError('IMV_REQUEST_INVALID', `${error.message}; send application/json`, { path: '/Content-Type' });
+      return new ImverseError('IMV_REQUEST_INVALID', `${error.message}; send application/json`, {
+        path: '/Content-Type',
+      });
   }
   if (error instanceof SyntaxError || error.statusCode === 400) {
     return new ImverseError('IMV_REQUEST_INVALID_JSON', error.message ?? 'Invalid JSON', { path: '' });
   }
-  if (error.statusCode === 413) return new ImverseError('IMV_REQUEST_TOO_LARGE', error.message ?? '', { path: '' });
+  if (error.statusCode === 413)
+    return new ImverseError('IMV_REQUEST_TOO_LARGE', error.message ?? '', { path: '' });
   return new ImverseError('IMV_INTERNAL', 'An internal error occurred', { cause: error });
 }
 

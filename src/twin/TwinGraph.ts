@@ -3,7 +3,13 @@
 import { ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
 import { identifierProblem, normalizeIdentifier } from '../core/id.js';
-import { EVENT_TYPES, type ImverseEvent, type Page, type RelationshipDoc, type TwinDoc } from '../core/wire.js';
+import {
+  EVENT_TYPES,
+  type ImverseEvent,
+  type Page,
+  type RelationshipDoc,
+  type TwinDoc,
+} from '../core/wire.js';
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
@@ -11,7 +17,14 @@ import { contentOf, versionFromEtag } from './doc.js';
 import { applyPatch, checkPatch } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
 import { decodeContinuation, encodeContinuation } from './paging.js';
-import type { NewRelationship, StoredModel, StoredTwin, TraversedTwin, TwinDraft, TwinStore } from './store.js';
+import type {
+  NewRelationship,
+  StoredModel,
+  StoredTwin,
+  TraversedTwin,
+  TwinDraft,
+  TwinStore,
+} from './store.js';
 
 export interface TwinGraphOptions {
   readonly now?: () => Date;
@@ -69,7 +82,11 @@ export class TwinGraph {
   async addModels(documents: ReadonlyArray<{ source?: string; content: unknown }>): Promise<ModelInfo[]> {
     const added = this.models.add(documents);
     const uploadTime = this.now().toISOString();
-    const stored: StoredModel[] = added.map((model) => ({ id: model.id, document: model.document, uploadTime }));
+    const stored: StoredModel[] = added.map((model) => ({
+      id: model.id,
+      document: model.document,
+      uploadTime,
+    }));
     try {
       await this.store.insertModels(stored);
     } catch (error) {
@@ -140,13 +157,18 @@ export class TwinGraph {
     throwIfIssues('IMV_TWIN_INVALID', validateTwinContent(this.models, current.model, content), current.id);
     const draft = this.restamp(current.doc, patched, content);
     const updated = await this.store.replaceTwin(draft, expected);
-    await this.publish([twinEvent(EVENT_TYPES.twinUpdated, updated.doc, { twin: updated.doc, patch: operations })]);
+    await this.publish([
+      twinEvent(EVENT_TYPES.twinUpdated, updated.doc, { twin: updated.doc, patch: operations }),
+    ]);
     return updated;
   }
 
   async deleteTwin(id: string, preconditions: Preconditions = {}): Promise<void> {
     const current = await this.getTwin(id);
-    const expected = preconditions.ifMatch === undefined ? undefined : expectedVersion(preconditions.ifMatch, current.version);
+    const expected =
+      preconditions.ifMatch === undefined
+        ? undefined
+        : expectedVersion(preconditions.ifMatch, current.version);
     const relationships = await this.store.deleteTwin(current.id, expected);
     await this.publish([
       ...relationships.map((rel) => relationshipEvent(EVENT_TYPES.relationshipDeleted, rel)),
@@ -160,10 +182,17 @@ export class TwinGraph {
       throw new ValidationError('IMV_REQUEST_INVALID', 'A twin must be a JSON object', { path: '' });
     }
     const record = body as Record<string, unknown>;
-    if (record.$dtId !== undefined && (typeof record.$dtId !== 'string' || normalizeIdentifier(record.$dtId, '/$dtId') !== key)) {
-      throw new ValidationError('IMV_REQUEST_INVALID', `$dtId in the body differs from the identifier ${key} in the URL`, {
-        path: '/$dtId',
-      });
+    if (
+      record.$dtId !== undefined &&
+      (typeof record.$dtId !== 'string' || normalizeIdentifier(record.$dtId, '/$dtId') !== key)
+    ) {
+      throw new ValidationError(
+        'IMV_REQUEST_INVALID',
+        `$dtId in the body differs from the identifier ${key} in the URL`,
+        {
+          path: '/$dtId',
+        },
+      );
     }
     const metadata = record.$metadata as Record<string, unknown> | undefined;
     const model = metadata?.$model;
@@ -183,7 +212,9 @@ export class TwinGraph {
     at: string,
   ): TwinDraft {
     if (!this.models.has(model)) {
-      throw new ValidationError('IMV_MODEL_UNKNOWN', `Model ${model} is not known`, { path: `${at}/$metadata/$model` });
+      throw new ValidationError('IMV_MODEL_UNKNOWN', `Model ${model} is not known`, {
+        path: `${at}/$metadata/$model`,
+      });
     }
     throwIfIssues('IMV_TWIN_INVALID', validateTwinContent(this.models, model, content), key, at);
     const time = this.now().toISOString();
@@ -191,7 +222,9 @@ export class TwinGraph {
     for (const field of Object.keys(content)) {
       const given = metadata?.[field] as { sourceTime?: unknown } | undefined;
       fieldMetadata[field] =
-        typeof given?.sourceTime === 'string' ? { lastUpdateTime: time, sourceTime: given.sourceTime } : { lastUpdateTime: time };
+        typeof given?.sourceTime === 'string'
+          ? { lastUpdateTime: time, sourceTime: given.sourceTime }
+          : { lastUpdateTime: time };
     }
     return { $dtId: key, $metadata: { $model: model, $lastUpdateTime: time, ...fieldMetadata }, ...content };
   }
@@ -210,9 +243,10 @@ export class TwinGraph {
       const sourceTimeChanged = JSON.stringify(previous) !== JSON.stringify(patchedMeta);
       if (changed || sourceTimeChanged || previous === undefined) {
         const sourceTime = typeof patchedMeta === 'object' ? patchedMeta.sourceTime : undefined;
-        metadata[field] = sourceTime === undefined || (changed && !sourceTimeChanged)
-          ? { lastUpdateTime: time }
-          : { lastUpdateTime: time, sourceTime };
+        metadata[field] =
+          sourceTime === undefined || (changed && !sourceTimeChanged)
+            ? { lastUpdateTime: time }
+            : { lastUpdateTime: time, sourceTime };
       }
     }
     const { $etag: _etag, ...rest } = after;
@@ -225,7 +259,10 @@ export class TwinGraph {
     const twin = await this.getTwin(source);
     const stored = await this.store.getRelationship(twin.id, relationshipId);
     if (stored === undefined) {
-      throw new NotFoundError('IMV_RELATIONSHIP_NOT_FOUND', `Twin ${twin.id} has no relationship ${relationshipId}`);
+      throw new NotFoundError(
+        'IMV_RELATIONSHIP_NOT_FOUND',
+        `Twin ${twin.id} has no relationship ${relationshipId}`,
+      );
     }
     return stored.doc;
   }
@@ -241,15 +278,22 @@ export class TwinGraph {
     const fields = this.checkRelationship(twin, relationshipId, body);
     const target = await this.store.getTwin(fields.target);
     if (target === undefined) {
-      throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Target twin ${fields.target} does not exist`, {
-        path: '/$targetId',
-      });
+      throw new ValidationError(
+        'IMV_RELATIONSHIP_TARGET_MISSING',
+        `Target twin ${fields.target} does not exist`,
+        {
+          path: '/$targetId',
+        },
+      );
     }
     this.checkTarget(twin, fields.name, target);
     const existing = await this.store.getRelationship(twin.id, relationshipId);
     if (existing === undefined) {
       if (preconditions.ifMatch !== undefined && preconditions.ifMatch !== '*') {
-        throw new NotFoundError('IMV_RELATIONSHIP_NOT_FOUND', `Twin ${twin.id} has no relationship ${relationshipId}`);
+        throw new NotFoundError(
+          'IMV_RELATIONSHIP_NOT_FOUND',
+          `Twin ${twin.id} has no relationship ${relationshipId}`,
+        );
       }
       await this.checkMultiplicity(twin, fields.name);
       const created = await this.store.insertRelationship(fields);
@@ -257,14 +301,22 @@ export class TwinGraph {
       return created.doc;
     }
     if (preconditions.ifNoneMatch === '*') {
-      throw new ConflictError('IMV_RELATIONSHIP_EXISTS', `Twin ${twin.id} already has a relationship ${relationshipId}`, {
-        path: '/$relationshipId',
-      });
+      throw new ConflictError(
+        'IMV_RELATIONSHIP_EXISTS',
+        `Twin ${twin.id} already has a relationship ${relationshipId}`,
+        {
+          path: '/$relationshipId',
+        },
+      );
     }
     if (existing.doc.$targetId !== fields.target || existing.doc.$relationshipName !== fields.name) {
-      throw new ValidationError('IMV_RELATIONSHIP_INVALID', 'A relationship keeps its name and target; delete and recreate it', {
-        path: '/$targetId',
-      });
+      throw new ValidationError(
+        'IMV_RELATIONSHIP_INVALID',
+        'A relationship keeps its name and target; delete and recreate it',
+        {
+          path: '/$targetId',
+        },
+      );
     }
     const expected = expectedVersion(preconditions.ifMatch, existing.version);
     const replaced = await this.store.replaceRelationship(
@@ -285,27 +337,43 @@ export class TwinGraph {
     const twin = await this.getTwin(source);
     const existing = await this.store.getRelationship(twin.id, relationshipId);
     if (existing === undefined) {
-      throw new NotFoundError('IMV_RELATIONSHIP_NOT_FOUND', `Twin ${twin.id} has no relationship ${relationshipId}`);
+      throw new NotFoundError(
+        'IMV_RELATIONSHIP_NOT_FOUND',
+        `Twin ${twin.id} has no relationship ${relationshipId}`,
+      );
     }
     const expected = expectedVersion(preconditions.ifMatch, existing.version);
     const patched = applyPatch(existing.doc, operations);
     const declared = this.models.get(twin.model)?.relationships.get(existing.doc.$relationshipName);
     if (declared !== undefined) {
-      throwIfIssues('IMV_RELATIONSHIP_INVALID', validateRelationshipProperties(declared, contentOf(patched)), relationshipId);
+      throwIfIssues(
+        'IMV_RELATIONSHIP_INVALID',
+        validateRelationshipProperties(declared, contentOf(patched)),
+        relationshipId,
+      );
     }
     const replaced = await this.store.replaceRelationship(patched, expected);
     await this.publish([relationshipEvent(EVENT_TYPES.relationshipUpdated, replaced.doc, twin.model)]);
     return replaced.doc;
   }
 
-  async deleteRelationship(source: string, relationshipId: string, preconditions: Preconditions = {}): Promise<void> {
+  async deleteRelationship(
+    source: string,
+    relationshipId: string,
+    preconditions: Preconditions = {},
+  ): Promise<void> {
     const twin = await this.getTwin(source);
     const existing = await this.store.getRelationship(twin.id, relationshipId);
     if (existing === undefined) {
-      throw new NotFoundError('IMV_RELATIONSHIP_NOT_FOUND', `Twin ${twin.id} has no relationship ${relationshipId}`);
+      throw new NotFoundError(
+        'IMV_RELATIONSHIP_NOT_FOUND',
+        `Twin ${twin.id} has no relationship ${relationshipId}`,
+      );
     }
     const expected =
-      preconditions.ifMatch === undefined ? undefined : expectedVersion(preconditions.ifMatch, existing.version);
+      preconditions.ifMatch === undefined
+        ? undefined
+        : expectedVersion(preconditions.ifMatch, existing.version);
     const removed = await this.store.deleteRelationship(twin.id, relationshipId, expected);
     await this.publish([relationshipEvent(EVENT_TYPES.relationshipDeleted, removed, twin.model)]);
   }
@@ -315,7 +383,10 @@ export class TwinGraph {
     options: { direction: 'out' | 'in'; name?: string } & PageRequest,
   ): Promise<Page<RelationshipDoc>> {
     const twin = await this.getTwin(twinId);
-    const { offset, pageSize } = this.pageOf(options, `rel:${options.direction}:${twin.id}:${options.name ?? ''}`);
+    const { offset, pageSize } = this.pageOf(
+      options,
+      `rel:${options.direction}:${twin.id}:${options.name ?? ''}`,
+    );
     const rows = await this.store.listRelationships(twin.id, {
       direction: options.direction,
       ...(options.name === undefined ? {} : { name: options.name }),
@@ -337,7 +408,9 @@ export class TwinGraph {
       });
     }
     if (typeof record.$targetId !== 'string') {
-      throw new ValidationError('IMV_REQUEST_INVALID', 'A relationship needs "$targetId"', { path: '/$targetId' });
+      throw new ValidationError('IMV_REQUEST_INVALID', 'A relationship needs "$targetId"', {
+        path: '/$targetId',
+      });
     }
     const target = normalizeIdentifier(record.$targetId, '/$targetId');
     const declared = this.models.get(twin.model)?.relationships.get(name);
@@ -349,7 +422,11 @@ export class TwinGraph {
       );
     }
     const properties = contentOf(record);
-    throwIfIssues('IMV_RELATIONSHIP_INVALID', validateRelationshipProperties(declared, properties), relationshipId);
+    throwIfIssues(
+      'IMV_RELATIONSHIP_INVALID',
+      validateRelationshipProperties(declared, properties),
+      relationshipId,
+    );
     return { id: relationshipId, source: twin.id, name, target, properties };
   }
 
@@ -367,7 +444,12 @@ export class TwinGraph {
   private async checkMultiplicity(twin: StoredTwin, name: string): Promise<void> {
     const max = this.models.get(twin.model)?.relationships.get(name)?.maxMultiplicity;
     if (max === undefined) return;
-    const existing = await this.store.listRelationships(twin.id, { direction: 'out', name, offset: 0, limit: max });
+    const existing = await this.store.listRelationships(twin.id, {
+      direction: 'out',
+      name,
+      offset: 0,
+      limit: max,
+    });
     if (existing.length >= max) {
       throw new ValidationError(
         'IMV_RELATIONSHIP_INVALID',
@@ -380,10 +462,13 @@ export class TwinGraph {
   // ---- Queries
 
   async query(text: string | undefined, request: PageRequest = {}): Promise<Page<unknown>> {
-    const continuation = request.continuationToken === undefined ? undefined : decodeContinuation(request.continuationToken);
+    const continuation =
+      request.continuationToken === undefined ? undefined : decodeContinuation(request.continuationToken);
     const queryText = continuation?.key ?? text;
     if (typeof queryText !== 'string' || queryText.trim() === '') {
-      throw new ValidationError('IMV_REQUEST_INVALID', 'Give a "query" (or a continuationToken)', { path: '/query' });
+      throw new ValidationError('IMV_REQUEST_INVALID', 'Give a "query" (or a continuationToken)', {
+        path: '/query',
+      });
     }
     const offset = continuation?.offset ?? 0;
     const pageSize = clampPageSize(request.pageSize ?? continuation?.pageSize);
@@ -397,7 +482,9 @@ export class TwinGraph {
     const next = more && (compiled.top === undefined || offset + items.length < compiled.top);
     return {
       value: items,
-      continuationToken: next ? encodeContinuation({ key: queryText, offset: offset + items.length, pageSize }) : null,
+      continuationToken: next
+        ? encodeContinuation({ key: queryText, offset: offset + items.length, pageSize })
+        : null,
     };
   }
 
@@ -450,7 +537,11 @@ export class TwinGraph {
       if (id === undefined) return;
       const seed = { ...input, id };
       if (!this.models.has(seed.model)) {
-        issues.push({ path: `${at}/model`, message: `Model ${seed.model} is not known`, rule: 'IMV_MODEL_UNKNOWN' });
+        issues.push({
+          path: `${at}/model`,
+          message: `Model ${seed.model} is not known`,
+          rule: 'IMV_MODEL_UNKNOWN',
+        });
         return;
       }
       for (const issue of validateTwinContent(this.models, seed.model, seed.properties)) {
@@ -459,7 +550,11 @@ export class TwinGraph {
       modelOf.set(seed.id, seed.model);
       const metadata: Record<string, { lastUpdateTime: string }> = {};
       for (const field of Object.keys(seed.properties)) metadata[field] = { lastUpdateTime: time };
-      drafts.push({ $dtId: seed.id, $metadata: { $model: seed.model, $lastUpdateTime: time, ...metadata }, ...seed.properties });
+      drafts.push({
+        $dtId: seed.id,
+        $metadata: { $model: seed.model, $lastUpdateTime: time, ...metadata },
+        ...seed.properties,
+      });
     });
     const relationships: NewRelationship[] = [];
     input.relationships.forEach((given, index) => {
@@ -474,19 +569,35 @@ export class TwinGraph {
       if (sourceModel === undefined) return; // an existing twin, or reported above; the store checks existence
       const declared = this.models.get(sourceModel)?.relationships.get(rel.name);
       if (declared === undefined) {
-        issues.push({ path: `${at}/name`, message: `Model ${sourceModel} declares no relationship "${rel.name}"`, rule: 'IMV_RELATIONSHIP_INVALID' });
+        issues.push({
+          path: `${at}/name`,
+          message: `Model ${sourceModel} declares no relationship "${rel.name}"`,
+          rule: 'IMV_RELATIONSHIP_INVALID',
+        });
         return;
       }
       const targetModel = modelOf.get(rel.target);
-      if (declared.target !== undefined && targetModel !== undefined && !this.models.isOfModel(targetModel, declared.target)) {
-        issues.push({ path: `${at}/target`, message: `"${rel.name}" must target a ${declared.target}; ${rel.target} is a ${targetModel}`, rule: 'IMV_RELATIONSHIP_INVALID' });
+      if (
+        declared.target !== undefined &&
+        targetModel !== undefined &&
+        !this.models.isOfModel(targetModel, declared.target)
+      ) {
+        issues.push({
+          path: `${at}/target`,
+          message: `"${rel.name}" must target a ${declared.target}; ${rel.target} is a ${targetModel}`,
+          rule: 'IMV_RELATIONSHIP_INVALID',
+        });
       }
       for (const issue of validateRelationshipProperties(declared, rel.properties)) {
         issues.push({ ...issue, path: `${at}/properties${issue.path}` });
       }
     });
     if (issues.length > 0) {
-      throw new ValidationError('IMV_IMPORT_INVALID', `The plant has ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problem(s); first: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+      throw new ValidationError(
+        'IMV_IMPORT_INVALID',
+        `The plant has ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problem(s); first: ${issues[0]!.path}: ${issues[0]!.message}`,
+        { issues },
+      );
     }
     await this.store.bulkInsert(drafts, relationships, onProgress);
     const counts = { twins: drafts.length, relationships: relationships.length };
@@ -497,14 +608,22 @@ export class TwinGraph {
   // ---- Helpers
 
   private pageOf(request: PageRequest, key: string): { offset: number; pageSize: number } {
-    if (request.continuationToken === undefined) return { offset: 0, pageSize: clampPageSize(request.pageSize) };
+    if (request.continuationToken === undefined)
+      return { offset: 0, pageSize: clampPageSize(request.pageSize) };
     const continuation = decodeContinuation(request.continuationToken);
     if (continuation.key !== key) {
-      throw new ValidationError('IMV_CONTINUATION_INVALID', 'The continuation token belongs to another listing', {
-        path: '/continuationToken',
-      });
+      throw new ValidationError(
+        'IMV_CONTINUATION_INVALID',
+        'The continuation token belongs to another listing',
+        {
+          path: '/continuationToken',
+        },
+      );
     }
-    return { offset: continuation.offset, pageSize: clampPageSize(request.pageSize ?? continuation.pageSize) };
+    return {
+      offset: continuation.offset,
+      pageSize: clampPageSize(request.pageSize ?? continuation.pageSize),
+    };
   }
 
   private page<T>(rows: T[], offset: number, pageSize: number, key: string): Page<T> {
@@ -523,9 +642,13 @@ export class TwinGraph {
 function clampPageSize(size: number | undefined): number {
   if (size === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new ValidationError('IMV_REQUEST_INVALID', `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, {
-      path: '/pageSize',
-    });
+    throw new ValidationError(
+      'IMV_REQUEST_INVALID',
+      `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+      {
+        path: '/pageSize',
+      },
+    );
   }
   return size;
 }
@@ -535,14 +658,23 @@ function expectedVersion(ifMatch: string | undefined, current: number): number {
   if (ifMatch === undefined || ifMatch.trim() === '*') return current;
   const version = versionFromEtag(ifMatch);
   if (version === undefined) {
-    throw new ValidationError('IMV_REQUEST_INVALID', `If-Match ${JSON.stringify(ifMatch)} is not an ETag like W/"3"`, {
-      path: '/If-Match',
-    });
+    throw new ValidationError(
+      'IMV_REQUEST_INVALID',
+      `If-Match ${JSON.stringify(ifMatch)} is not an ETag like W/"3"`,
+      {
+        path: '/If-Match',
+      },
+    );
   }
   return version;
 }
 
-function throwIfIssues(code: 'IMV_TWIN_INVALID' | 'IMV_RELATIONSHIP_INVALID', issues: Issue[], subject: string, at = ''): void {
+function throwIfIssues(
+  code: 'IMV_TWIN_INVALID' | 'IMV_RELATIONSHIP_INVALID',
+  issues: Issue[],
+  subject: string,
+  at = '',
+): void {
   if (issues.length === 0) return;
   const located = at === '' ? issues : issues.map((issue) => ({ ...issue, path: `${at}${issue.path}` }));
   const first = located[0]!;
@@ -567,7 +699,11 @@ function pickSystem(doc: RelationshipDoc): Record<string, unknown> {
   return system;
 }
 
-function twinEvent(type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES], doc: TwinDoc, data: unknown): ImverseEvent {
+function twinEvent(
+  type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES],
+  doc: TwinDoc,
+  data: unknown,
+): ImverseEvent {
   return makeEvent(type, data, { subject: doc.$dtId, twinmodel: doc.$metadata.$model });
 }
 

@@ -9,7 +9,9 @@ export interface Continuation {
 }
 
 export function encodeContinuation(continuation: Continuation): string {
-  return Buffer.from(JSON.stringify([continuation.key, continuation.offset, continuation.pageSize])).toString('base64url');
+  return Buffer.from(JSON.stringify([continuation.key, continuation.offset, continuation.pageSize])).toString(
+    'base64url',
+  );
 }
 
 export function decodeContinuation(token: string): Continuation {
@@ -21,7 +23,11 @@ export function decodeContinuation(token: string): Continuation {
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('IMV_CONTINUATION_INVALID', 'The continuation token is not one this server issued', {
-    path: '/continuationToken',
-  });
+  throw new ValidationError(
+    'IMV_CONTINUATION_INVALID',
+    'The continuation token is not one this server issued',
+    {
+      path: '/continuationToken',
+    },
+  );
 }

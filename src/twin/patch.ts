@@ -12,18 +12,26 @@ const SOURCE_TIME = /^\/\$metadata\/[^/$][^/]*\/sourceTime$/;
 /** Checks the patch's shape; throws IMV_TWIN_PATCH_INVALID naming the operation at fault. */
 export function checkPatch(patch: unknown, allowSourceTime: boolean): PatchOperation[] {
   if (!Array.isArray(patch)) {
-    throw new ValidationError('IMV_TWIN_PATCH_INVALID', 'A JSON Patch must be an array of operations', { path: '' });
+    throw new ValidationError('IMV_TWIN_PATCH_INVALID', 'A JSON Patch must be an array of operations', {
+      path: '',
+    });
   }
   patch.forEach((op: unknown, index) => {
     const at = `/${index}`;
     if (typeof op !== 'object' || op === null || Array.isArray(op)) {
-      throw new ValidationError('IMV_TWIN_PATCH_INVALID', `Operation ${index} is not an object`, { path: at });
+      throw new ValidationError('IMV_TWIN_PATCH_INVALID', `Operation ${index} is not an object`, {
+        path: at,
+      });
     }
     const { op: name, path, from } = op as Record<string, unknown>;
     if (typeof name !== 'string' || !OPS.has(name)) {
-      throw new ValidationError('IMV_TWIN_PATCH_INVALID', `Operation ${index} has an unknown "op" ${JSON.stringify(name)}`, {
-        path: `${at}/op`,
-      });
+      throw new ValidationError(
+        'IMV_TWIN_PATCH_INVALID',
+        `Operation ${index} has an unknown "op" ${JSON.stringify(name)}`,
+        {
+          path: `${at}/op`,
+        },
+      );
     }
     for (const [key, pointer] of [
       ['path', path],
@@ -31,15 +39,23 @@ export function checkPatch(patch: unknown, allowSourceTime: boolean): PatchOpera
     ] as const) {
       if (key === 'from' && pointer === undefined && name !== 'move' && name !== 'copy') continue;
       if (typeof pointer !== 'string' || !pointer.startsWith('/')) {
-        throw new ValidationError('IMV_TWIN_PATCH_INVALID', `Operation ${index} needs a JSON Pointer "${key}"`, {
-          path: `${at}/${key}`,
-        });
+        throw new ValidationError(
+          'IMV_TWIN_PATCH_INVALID',
+          `Operation ${index} needs a JSON Pointer "${key}"`,
+          {
+            path: `${at}/${key}`,
+          },
+        );
       }
       const system = pointer.startsWith('/$');
       if (system && !(allowSourceTime && key === 'path' && SOURCE_TIME.test(pointer))) {
-        throw new ValidationError('IMV_TWIN_PATCH_INVALID', `Operation ${index} may not change system field ${pointer}`, {
-          path: `${at}/${key}`,
-        });
+        throw new ValidationError(
+          'IMV_TWIN_PATCH_INVALID',
+          `Operation ${index} may not change system field ${pointer}`,
+          {
+            path: `${at}/${key}`,
+          },
+        );
       }
     }
     if ((name === 'add' || name === 'replace' || name === 'test') && !('value' in (op as object))) {

@@ -100,12 +100,18 @@ export class SqliteTwinStore implements TwinStore {
       ),
       updateRelationship: db.prepare('UPDATE relationships SET version = ?, doc = ? WHERE pk = ?'),
       deleteRelationship: db.prepare('DELETE FROM relationships WHERE pk = ?'),
-      relationshipsOfTwin: db.prepare('SELECT pk, doc FROM relationships WHERE source = @pk UNION ALL SELECT pk, doc FROM relationships WHERE target = @pk AND source != @pk'),
-      outgoing: db.prepare('SELECT doc FROM relationships WHERE source = ? ORDER BY pk LIMIT ? OFFSET ?').pluck(),
+      relationshipsOfTwin: db.prepare(
+        'SELECT pk, doc FROM relationships WHERE source = @pk UNION ALL SELECT pk, doc FROM relationships WHERE target = @pk AND source != @pk',
+      ),
+      outgoing: db
+        .prepare('SELECT doc FROM relationships WHERE source = ? ORDER BY pk LIMIT ? OFFSET ?')
+        .pluck(),
       outgoingNamed: db
         .prepare('SELECT doc FROM relationships WHERE source = ? AND name = ? ORDER BY pk LIMIT ? OFFSET ?')
         .pluck(),
-      incoming: db.prepare('SELECT doc FROM relationships WHERE target = ? ORDER BY pk LIMIT ? OFFSET ?').pluck(),
+      incoming: db
+        .prepare('SELECT doc FROM relationships WHERE target = ? ORDER BY pk LIMIT ? OFFSET ?')
+        .pluck(),
       incomingNamed: db
         .prepare('SELECT doc FROM relationships WHERE target = ? AND name = ? ORDER BY pk LIMIT ? OFFSET ?')
         .pluck(),
@@ -161,7 +167,10 @@ export class SqliteTwinStore implements TwinStore {
   async countTwinsOfModels(models: readonly string[]): Promise<number> {
     if (models.length === 0) return 0;
     const placeholders = models.map(() => '?').join(',');
-    return this.db.prepare(`SELECT count(*) FROM twins WHERE model IN (${placeholders})`).pluck().get(...models) as number;
+    return this.db
+      .prepare(`SELECT count(*) FROM twins WHERE model IN (${placeholders})`)
+      .pluck()
+      .get(...models) as number;
   }
 
   async getTwin(id: string): Promise<StoredTwin | undefined> {
@@ -177,7 +186,9 @@ export class SqliteTwinStore implements TwinStore {
     const doc = withEtag(draft, 1);
     let pk: number;
     try {
-      pk = Number(this.stmt.insertTwin.run(doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc)).lastInsertRowid);
+      pk = Number(
+        this.stmt.insertTwin.run(doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc)).lastInsertRowid,
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError('IMV_TWIN_EXISTS', `Twin ${doc.$dtId} already exists`, {
@@ -268,7 +279,11 @@ export class SqliteTwinStore implements TwinStore {
     return pk;
   }
 
-  private insertRelationshipNow(rel: NewRelationship, sourcePk: number, targetPk: number): StoredRelationship {
+  private insertRelationshipNow(
+    rel: NewRelationship,
+    sourcePk: number,
+    targetPk: number,
+  ): StoredRelationship {
     const doc = relationshipDoc(rel, 1);
     try {
       this.stmt.insertRelationship.run(sourcePk, rel.id, rel.name, targetPk, 1, JSON.stringify(doc));
@@ -296,11 +311,14 @@ export class SqliteTwinStore implements TwinStore {
     })();
   }
 
-  private relationshipRow(source: string, relationshipId: string): { pk: number; version: number; doc: string } {
+  private relationshipRow(
+    source: string,
+    relationshipId: string,
+  ): { pk: number; version: number; doc: string } {
     const sourcePk = this.stmt.pkOf.get(source) as number | undefined;
-    const row = (sourcePk === undefined ? undefined : this.stmt.getRelationship.get(sourcePk, relationshipId)) as
-      | { pk: number; version: number; doc: string }
-      | undefined;
+    const row = (
+      sourcePk === undefined ? undefined : this.stmt.getRelationship.get(sourcePk, relationshipId)
+    ) as { pk: number; version: number; doc: string } | undefined;
     if (row === undefined) {
       throw new NotFoundError(
         'IMV_RELATIONSHIP_NOT_FOUND',
@@ -310,7 +328,11 @@ export class SqliteTwinStore implements TwinStore {
     return row;
   }
 
-  async deleteRelationship(source: string, relationshipId: string, expectedVersion?: number): Promise<RelationshipDoc> {
+  async deleteRelationship(
+    source: string,
+    relationshipId: string,
+    expectedVersion?: number,
+  ): Promise<RelationshipDoc> {
     return this.db.transaction(() => {
       const row = this.relationshipRow(source, relationshipId);
       if (expectedVersion !== undefined && row.version !== expectedVersion) {
@@ -331,7 +353,12 @@ export class SqliteTwinStore implements TwinStore {
     const rows =
       name === undefined
         ? (direction === 'out' ? this.stmt.outgoing : this.stmt.incoming).all(pk, limit, offset)
-        : (direction === 'out' ? this.stmt.outgoingNamed : this.stmt.incomingNamed).all(pk, name, limit, offset);
+        : (direction === 'out' ? this.stmt.outgoingNamed : this.stmt.incomingNamed).all(
+            pk,
+            name,
+            limit,
+            offset,
+          );
     return (rows as string[]).map((doc) => JSON.parse(doc) as RelationshipDoc);
   }
 
@@ -346,8 +373,16 @@ export class SqliteTwinStore implements TwinStore {
     const pk = this.stmt.pkOf.get(start) as number | undefined;
     if (pk === undefined) throw twinNotFound(start);
     const statement = options.direction === 'out' ? this.stmt.traverseOut : this.stmt.traverseIn;
-    const rows = statement.all({ start: pk, name: options.relationship, maxDepth: options.maxDepth, limit: options.limit }) as Row[];
-    return rows.map((row) => ({ depth: row.depth as number, twin: JSON.parse(row.doc as string) as TwinDoc }));
+    const rows = statement.all({
+      start: pk,
+      name: options.relationship,
+      maxDepth: options.maxDepth,
+      limit: options.limit,
+    }) as Row[];
+    return rows.map((row) => ({
+      depth: row.depth as number,
+      twin: JSON.parse(row.doc as string) as TwinDoc,
+    }));
   }
 
   async bulkInsert(
@@ -356,7 +391,8 @@ export class SqliteTwinStore implements TwinStore {
     onProgress?: (progress: BulkProgress) => void,
   ): Promise<void> {
     const pks = new Map<string, number>();
-    const pkOf = (id: string): number | undefined => pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
+    const pkOf = (id: string): number | undefined =>
+      pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
     // One transaction for the whole batch: a failure leaves the store as it was.
     const run = this.db.transaction(() => {
       for (let i = 0; i < twins.length; i++) {
@@ -364,7 +400,9 @@ export class SqliteTwinStore implements TwinStore {
         const doc = withEtag(twin, 1);
         let pk: number;
         try {
-          pk = Number(this.stmt.insertTwin.run(doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc)).lastInsertRowid);
+          pk = Number(
+            this.stmt.insertTwin.run(doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc)).lastInsertRowid,
+          );
         } catch (error) {
           if (isUniqueViolation(error)) {
             throw new ConflictError('IMV_TWIN_EXISTS', `Twin ${doc.$dtId} already exists`, {
@@ -382,15 +420,23 @@ export class SqliteTwinStore implements TwinStore {
         const rel = relationships[i]!;
         const sourcePk = pkOf(rel.source);
         if (sourcePk === undefined) {
-          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Source twin ${rel.source} does not exist`, {
-            path: `/relationships/${i}/$sourceId`,
-          });
+          throw new ValidationError(
+            'IMV_RELATIONSHIP_TARGET_MISSING',
+            `Source twin ${rel.source} does not exist`,
+            {
+              path: `/relationships/${i}/$sourceId`,
+            },
+          );
         }
         const targetPk = pkOf(rel.target);
         if (targetPk === undefined) {
-          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Target twin ${rel.target} does not exist`, {
-            path: `/relationships/${i}/$targetId`,
-          });
+          throw new ValidationError(
+            'IMV_RELATIONSHIP_TARGET_MISSING',
+            `Target twin ${rel.target} does not exist`,
+            {
+              path: `/relationships/${i}/$targetId`,
+            },
+          );
         }
         this.insertRelationshipNow(rel, sourcePk, targetPk);
         if ((i + 1) % BULK_CHUNK === 0) onProgress?.({ twins: twins.length, relationships: i + 1 });

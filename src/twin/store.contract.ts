@@ -11,7 +11,13 @@ export function draft(id: string, fields: Record<string, unknown> = {}, model = 
   return { $dtId: id, $metadata: { $model: model, $lastUpdateTime: now, ...metadata }, ...fields };
 }
 
-const rel = (source: string, id: string, name: string, target: string, properties: Record<string, unknown> = {}) => ({
+const rel = (
+  source: string,
+  id: string,
+  name: string,
+  target: string,
+  properties: Record<string, unknown> = {},
+) => ({
   id,
   source,
   name,
@@ -41,7 +47,9 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
 
     it('refuses a duplicate twin and keeps the first', async () => {
       await store.insertTwin(draft('P/a', { name: 'first' }));
-      await expect(store.insertTwin(draft('P/a', { name: 'second' }))).rejects.toMatchObject({ code: 'IMV_TWIN_EXISTS' });
+      await expect(store.insertTwin(draft('P/a', { name: 'second' }))).rejects.toMatchObject({
+        code: 'IMV_TWIN_EXISTS',
+      });
       expect((await store.getTwin('P/a'))?.doc.name).toBe('first');
     });
 
@@ -54,7 +62,9 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
         code: 'IMV_PRECONDITION_FAILED',
       });
       expect((await store.getTwin('P/a'))?.doc.name).toBe('v2');
-      await expect(store.replaceTwin(draft('P/none'), 1)).rejects.toMatchObject({ code: 'IMV_TWIN_NOT_FOUND' });
+      await expect(store.replaceTwin(draft('P/none'), 1)).rejects.toMatchObject({
+        code: 'IMV_TWIN_NOT_FOUND',
+      });
     });
 
     it('keeps relationships referentially intact', async () => {
@@ -69,17 +79,25 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
         $etag: 'W/"1"',
         order: 1,
       });
-      await expect(store.insertRelationship(rel('P/line', 'c2', 'contains', 'P/ghost'))).rejects.toMatchObject({
+      await expect(
+        store.insertRelationship(rel('P/line', 'c2', 'contains', 'P/ghost')),
+      ).rejects.toMatchObject({
         code: 'IMV_RELATIONSHIP_TARGET_MISSING',
       });
-      await expect(store.insertRelationship(rel('P/ghost', 'c3', 'contains', 'P/st1'))).rejects.toMatchObject({
-        code: 'IMV_TWIN_NOT_FOUND',
-      });
+      await expect(store.insertRelationship(rel('P/ghost', 'c3', 'contains', 'P/st1'))).rejects.toMatchObject(
+        {
+          code: 'IMV_TWIN_NOT_FOUND',
+        },
+      );
       await expect(store.insertRelationship(rel('P/line', 'c1', 'contains', 'P/st1'))).rejects.toMatchObject({
         code: 'IMV_RELATIONSHIP_EXISTS',
       });
-      expect(await store.listRelationships('P/line', { direction: 'out', offset: 0, limit: 10 })).toHaveLength(1);
-      expect(await store.listRelationships('P/st1', { direction: 'in', offset: 0, limit: 10 })).toHaveLength(1);
+      expect(
+        await store.listRelationships('P/line', { direction: 'out', offset: 0, limit: 10 }),
+      ).toHaveLength(1);
+      expect(await store.listRelationships('P/st1', { direction: 'in', offset: 0, limit: 10 })).toHaveLength(
+        1,
+      );
     });
 
     it('deletes a twin with every relationship from or to it', async () => {
@@ -102,28 +120,46 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       await expect(store.replaceRelationship({ ...doc, rate: 3 }, 1)).rejects.toMatchObject({
         code: 'IMV_PRECONDITION_FAILED',
       });
-      await expect(store.deleteRelationship('P/a', 'r', 1)).rejects.toMatchObject({ code: 'IMV_PRECONDITION_FAILED' });
+      await expect(store.deleteRelationship('P/a', 'r', 1)).rejects.toMatchObject({
+        code: 'IMV_PRECONDITION_FAILED',
+      });
       await store.deleteRelationship('P/a', 'r', 2);
       expect(await store.getRelationship('P/a', 'r')).toBeUndefined();
     });
 
     it('traverses containment down and material flow upstream, with depths', async () => {
       // line contains st1, st2; st1 contains sensor; a feeds b feeds c
-      for (const id of ['P/line', 'P/st1', 'P/st2', 'P/sensor', 'P/a', 'P/b', 'P/c']) await store.insertTwin(draft(id));
+      for (const id of ['P/line', 'P/st1', 'P/st2', 'P/sensor', 'P/a', 'P/b', 'P/c'])
+        await store.insertTwin(draft(id));
       await store.insertRelationship(rel('P/line', 'c1', 'contains', 'P/st1'));
       await store.insertRelationship(rel('P/line', 'c2', 'contains', 'P/st2'));
       await store.insertRelationship(rel('P/st1', 'c3', 'contains', 'P/sensor'));
       await store.insertRelationship(rel('P/a', 'f1', 'feeds', 'P/b'));
       await store.insertRelationship(rel('P/b', 'f2', 'feeds', 'P/c'));
-      const down = await store.traverse('P/line', { relationship: 'contains', direction: 'out', maxDepth: 10, limit: 100 });
+      const down = await store.traverse('P/line', {
+        relationship: 'contains',
+        direction: 'out',
+        maxDepth: 10,
+        limit: 100,
+      });
       expect(down.map((t) => [t.twin.$dtId, t.depth])).toEqual([
         ['P/st1', 1],
         ['P/st2', 1],
         ['P/sensor', 2],
       ]);
-      const shallow = await store.traverse('P/line', { relationship: 'contains', direction: 'out', maxDepth: 1, limit: 100 });
+      const shallow = await store.traverse('P/line', {
+        relationship: 'contains',
+        direction: 'out',
+        maxDepth: 1,
+        limit: 100,
+      });
       expect(shallow).toHaveLength(2);
-      const upstream = await store.traverse('P/c', { relationship: 'feeds', direction: 'in', maxDepth: 10, limit: 100 });
+      const upstream = await store.traverse('P/c', {
+        relationship: 'feeds',
+        direction: 'in',
+        maxDepth: 10,
+        limit: 100,
+      });
       expect(upstream.map((t) => t.twin.$dtId)).toEqual(['P/b', 'P/a']);
     });
 
@@ -131,7 +167,12 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       for (const id of ['P/a', 'P/b']) await store.insertTwin(draft(id));
       await store.insertRelationship(rel('P/a', 'f1', 'feeds', 'P/b'));
       await store.insertRelationship(rel('P/b', 'f2', 'feeds', 'P/a'));
-      const result = await store.traverse('P/a', { relationship: 'feeds', direction: 'out', maxDepth: 50, limit: 100 });
+      const result = await store.traverse('P/a', {
+        relationship: 'feeds',
+        direction: 'out',
+        maxDepth: 50,
+        limit: 100,
+      });
       expect(result.map((t) => t.twin.$dtId).sort()).toEqual(['P/a', 'P/b']);
     });
 
@@ -141,7 +182,9 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       const rels = twins.slice(1).map((t, i) => rel('P/existing', `r${i}`, 'contains', t.$dtId));
       await store.bulkInsert(twins, rels);
       expect(await store.countTwins()).toBe(51);
-      expect(await store.listRelationships('P/existing', { direction: 'out', offset: 0, limit: 100 })).toHaveLength(49);
+      expect(
+        await store.listRelationships('P/existing', { direction: 'out', offset: 0, limit: 100 }),
+      ).toHaveLength(49);
       // A bad batch (dangling target) leaves nothing behind.
       await expect(
         store.bulkInsert([draft('P/new')], [rel('P/new', 'x', 'feeds', 'P/nowhere')]),
@@ -155,7 +198,9 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
         { id: 'dtmi:a;1', document: { '@id': 'dtmi:a;1' }, uploadTime: now },
         { id: 'dtmi:b;1', document: { '@id': 'dtmi:b;1' }, uploadTime: now },
       ]);
-      await expect(store.insertModels([{ id: 'dtmi:a;1', document: {}, uploadTime: now }])).rejects.toMatchObject({
+      await expect(
+        store.insertModels([{ id: 'dtmi:a;1', document: {}, uploadTime: now }]),
+      ).rejects.toMatchObject({
         code: 'IMV_MODEL_EXISTS',
       });
       expect((await store.listModels()).map((m) => m.id)).toEqual(['dtmi:a;1', 'dtmi:b;1']);

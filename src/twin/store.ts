@@ -79,7 +79,11 @@ export interface TwinStore {
   /** Throws IMV_TWIN_NOT_FOUND (source), IMV_RELATIONSHIP_TARGET_MISSING, IMV_RELATIONSHIP_EXISTS. */
   insertRelationship(relationship: NewRelationship): Promise<StoredRelationship>;
   replaceRelationship(doc: RelationshipDoc, expectedVersion: number): Promise<StoredRelationship>;
-  deleteRelationship(source: string, relationshipId: string, expectedVersion?: number): Promise<RelationshipDoc>;
+  deleteRelationship(
+    source: string,
+    relationshipId: string,
+    expectedVersion?: number,
+  ): Promise<RelationshipDoc>;
   listRelationships(
     twin: string,
     options: { direction: 'out' | 'in'; name?: string; offset: number; limit: number },

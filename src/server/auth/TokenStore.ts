@@ -40,7 +40,9 @@ export class TokenStore {
   }
 
   list(): TokenInfo[] {
-    return this.db.prepare('SELECT id, name, role, created FROM tokens ORDER BY created').all() as TokenInfo[];
+    return this.db
+      .prepare('SELECT id, name, role, created FROM tokens ORDER BY created')
+      .all() as TokenInfo[];
   }
 
   revoke(id: string): void {
@@ -55,8 +57,7 @@ export class TokenStore {
     if (cached !== undefined) return cached ?? undefined;
     const presented = digest(token);
     const row = this.db.prepare('SELECT digest, name, role FROM tokens WHERE digest = ?').get(presented) as
-      | { digest: Buffer; name: string; role: Role }
-      | undefined;
+      { digest: Buffer; name: string; role: Role } | undefined;
     const principal =
       row !== undefined && timingSafeEqual(row.digest, presented)
         ? { name: row.name, role: row.role, via: 'token' as const }

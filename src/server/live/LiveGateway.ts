@@ -3,7 +3,13 @@ import type { WebSocket } from 'ws';
 import type { EventBus } from '../../bus/bus.js';
 import { ValidationError, isImverseError } from '../../core/errors.js';
 import { normalizeIdentifier } from '../../core/id.js';
-import { EVENT_TYPES, type EventType, type ImverseEvent, type LiveFilter, type LiveServerMessage } from '../../core/wire.js';
+import {
+  EVENT_TYPES,
+  type EventType,
+  type ImverseEvent,
+  type LiveFilter,
+  type LiveServerMessage,
+} from '../../core/wire.js';
 import type { TwinGraph } from '../../twin/TwinGraph.js';
 import type { Metrics } from '../metrics.js';
 import { matches, type ResolvedFilter } from './filter.js';
@@ -86,7 +92,11 @@ export class LiveGateway {
     try {
       message = JSON.parse(text);
     } catch {
-      send(connection.socket, { type: 'error', code: 'IMV_REQUEST_INVALID_JSON', message: 'Messages are JSON objects' });
+      send(connection.socket, {
+        type: 'error',
+        code: 'IMV_REQUEST_INVALID_JSON',
+        message: 'Messages are JSON objects',
+      });
       return;
     }
     const { type, id, filter } = (message ?? {}) as { type?: unknown; id?: unknown; filter?: unknown };
@@ -95,10 +105,17 @@ export class LiveGateway {
         send(connection.socket, { type: 'pong' });
       } else if (type === 'subscribe') {
         const key = subscriptionId(id);
-        if (!connection.subscriptions.has(key) && connection.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          throw new ValidationError('IMV_REQUEST_INVALID', `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions`, {
-            path: '/id',
-          });
+        if (
+          !connection.subscriptions.has(key) &&
+          connection.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION
+        ) {
+          throw new ValidationError(
+            'IMV_REQUEST_INVALID',
+            `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions`,
+            {
+              path: '/id',
+            },
+          );
         }
         const request = checkFilter(filter);
         connection.subscriptions.set(key, { request, filter: await this.resolve(request) });
@@ -108,12 +125,19 @@ export class LiveGateway {
         connection.subscriptions.delete(key);
         send(connection.socket, { type: 'unsubscribed', id: key });
       } else {
-        throw new ValidationError('IMV_REQUEST_INVALID', 'type must be subscribe, unsubscribe or ping', { path: '/type' });
+        throw new ValidationError('IMV_REQUEST_INVALID', 'type must be subscribe, unsubscribe or ping', {
+          path: '/type',
+        });
       }
     } catch (error) {
       const code = isImverseError(error) ? error.code : 'IMV_INTERNAL';
       const text = isImverseError(error) ? error.message : 'internal error';
-      send(connection.socket, { type: 'error', code, message: text, ...(typeof id === 'string' ? { id } : {}) });
+      send(connection.socket, {
+        type: 'error',
+        code,
+        message: text,
+        ...(typeof id === 'string' ? { id } : {}),
+      });
     }
   }
 
@@ -128,11 +152,20 @@ export class LiveGateway {
       filter.twins = new Set(request.twins.map((id, i) => normalizeIdentifier(id, `/filter/twins/${i}`)));
     }
     if (request.models !== undefined) {
-      filter.models = new Set(request.models.flatMap((model) => this.graph.getModel(model) && this.graph.models.descendantsOf(model)));
+      filter.models = new Set(
+        request.models.flatMap(
+          (model) => this.graph.getModel(model) && this.graph.models.descendantsOf(model),
+        ),
+      );
     }
     if (request.subtree !== undefined) {
       const root = await this.graph.getTwin(request.subtree);
-      const contained = await this.graph.traverse(root.id, { relationship: 'contains', direction: 'out', maxDepth: 50, limit: 100_000 });
+      const contained = await this.graph.traverse(root.id, {
+        relationship: 'contains',
+        direction: 'out',
+        maxDepth: 50,
+        limit: 100_000,
+      });
       filter.subtree = new Set([root.id, ...contained.map((entry) => entry.twin.$dtId)]);
     }
     if (request.types !== undefined) filter.types = new Set(request.types);
@@ -146,9 +179,13 @@ function send(socket: WebSocket, message: LiveServerMessage): void {
 
 function subscriptionId(id: unknown): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
-    throw new ValidationError('IMV_REQUEST_INVALID', 'A subscription needs an "id" string of 1–64 characters', {
-      path: '/id',
-    });
+    throw new ValidationError(
+      'IMV_REQUEST_INVALID',
+      'A subscription needs an "id" string of 1–64 characters',
+      {
+        path: '/id',
+      },
+    );
   }
   return id;
 }
@@ -161,21 +198,29 @@ function checkFilter(value: unknown): LiveFilter {
   const filter = value as Record<string, unknown>;
   for (const key of Object.keys(filter)) {
     if (!['twins', 'models', 'subtree', 'types'].includes(key)) {
-      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown filter field "${key}"`, { path: `/filter/${key}` });
+      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown filter field "${key}"`, {
+        path: `/filter/${key}`,
+      });
     }
   }
   for (const key of ['twins', 'models', 'types'] as const) {
     const list = filter[key];
     if (list !== undefined && (!Array.isArray(list) || !list.every((item) => typeof item === 'string'))) {
-      throw new ValidationError('IMV_REQUEST_INVALID', `filter.${key} must be an array of strings`, { path: `/filter/${key}` });
+      throw new ValidationError('IMV_REQUEST_INVALID', `filter.${key} must be an array of strings`, {
+        path: `/filter/${key}`,
+      });
     }
   }
   if (filter.subtree !== undefined && typeof filter.subtree !== 'string') {
-    throw new ValidationError('IMV_REQUEST_INVALID', 'filter.subtree must be a twin identifier', { path: '/filter/subtree' });
+    throw new ValidationError('IMV_REQUEST_INVALID', 'filter.subtree must be a twin identifier', {
+      path: '/filter/subtree',
+    });
   }
   (filter.types as string[] | undefined)?.forEach((type, i) => {
     if (!KNOWN_TYPES.has(type)) {
-      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown event type "${type}"`, { path: `/filter/types/${i}` });
+      throw new ValidationError('IMV_REQUEST_INVALID', `Unknown event type "${type}"`, {
+        path: `/filter/types/${i}`,
+      });
     }
   });
   return filter as LiveFilter;

@@ -15,7 +15,8 @@ export function matches(event: ImverseEvent, filter: ResolvedFilter): boolean {
   const subject = subjectsOf(event);
   if (filter.twins !== undefined && !subject.some((id) => filter.twins!.has(id))) return false;
   if (filter.subtree !== undefined && !subject.some((id) => filter.subtree!.has(id))) return false;
-  if (filter.models !== undefined && (event.twinmodel === undefined || !filter.models.has(event.twinmodel))) return false;
+  if (filter.models !== undefined && (event.twinmodel === undefined || !filter.models.has(event.twinmodel)))
+    return false;
   return true;
 }
 

@@ -5,13 +5,20 @@ import type { RouteDeps } from '../app.js';
 
 export async function healthRoutes(app: FastifyInstance, { metrics, ready }: RouteDeps): Promise<void> {
   const tags = ['operations'];
-  app.get('/healthz', { config: { permission: 'public' }, schema: { tags, summary: 'The process is alive' } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    { config: { permission: 'public' }, schema: { tags, summary: 'The process is alive' } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
-    { config: { permission: 'public' }, schema: { tags, summary: 'The stores answer and requests can be served' } },
+    {
+      config: { permission: 'public' },
+      schema: { tags, summary: 'The stores answer and requests can be served' },
+    },
     async () => {
       if (ready !== undefined && !(await ready().catch(() => false))) {
         throw new ImverseError('IMV_UNAVAILABLE', 'The twin store does not answer');
@@ -22,7 +29,10 @@ export async function healthRoutes(app: FastifyInstance, { metrics, ready }: Rou
 
   app.get(
     '/metrics',
-    { config: { permission: 'read' }, schema: { tags, summary: 'Prometheus metrics (text exposition format)' } },
+    {
+      config: { permission: 'read' },
+      schema: { tags, summary: 'Prometheus metrics (text exposition format)' },
+    },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

@@ -14,12 +14,17 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
       schema: {
         tags,
         summary: 'List models',
-        querystring: { type: 'object', properties: { includeModelDefinition: { type: 'boolean', default: false } } },
+        querystring: {
+          type: 'object',
+          properties: { includeModelDefinition: { type: 'boolean', default: false } },
+        },
         response: { 200: pageOf('All models') },
       },
     },
     async (request) => ({
-      value: graph.models.list().map((model) => summary(model, request.query.includeModelDefinition === true)),
+      value: graph.models
+        .list()
+        .map((model) => summary(model, request.query.includeModelDefinition === true)),
       continuationToken: null,
     }),
   );
@@ -36,7 +41,9 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
     },
     async (request, reply) => {
       const documents = Array.isArray(request.body) ? request.body : [request.body];
-      const added = await graph.addModels(documents.map((content, index) => ({ source: `body[${index}]`, content })));
+      const added = await graph.addModels(
+        documents.map((content, index) => ({ source: `body[${index}]`, content })),
+      );
       reply.code(201);
       return { value: added.map((model) => summary(model, false)) };
     },

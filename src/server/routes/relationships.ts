@@ -21,7 +21,10 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
     ['/api/v1/twins/:id/relationships', 'out'],
     ['/api/v1/twins/:id/incomingrelationships', 'in'],
   ] as const) {
-    app.get<{ Params: { id: string }; Querystring: { relationshipName?: string; pageSize?: number; continuationToken?: string } }>(
+    app.get<{
+      Params: { id: string };
+      Querystring: { relationshipName?: string; pageSize?: number; continuationToken?: string };
+    }>(
       path,
       {
         config: { permission: 'read' },

@@ -14,7 +14,8 @@ export async function resolveRoutes(app: FastifyInstance, { graph }: RouteDeps):
       config: { permission: 'read' },
       schema: {
         tags: ['identity'],
-        summary: 'Resolve an identifier PREFIX/SUFFIX (slashes may stay unencoded) to its values, Handle REST shape',
+        summary:
+          'Resolve an identifier PREFIX/SUFFIX (slashes may stay unencoded) to its values, Handle REST shape',
       },
     },
     async (request) => {
@@ -24,7 +25,10 @@ export async function resolveRoutes(app: FastifyInstance, { graph }: RouteDeps):
         twin = await graph.getTwin(identifier);
       } catch (error) {
         if (error instanceof NotFoundError) {
-          throw new NotFoundError('IMV_TWIN_NOT_FOUND', `Identifier ${identifier} is not registered (Handle responseCode 100)`);
+          throw new NotFoundError(
+            'IMV_TWIN_NOT_FOUND',
+            `Identifier ${identifier} is not registered (Handle responseCode 100)`,
+          );
         }
         throw error;
       }

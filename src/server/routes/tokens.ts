@@ -22,7 +22,10 @@ export async function tokenRoutes(app: FastifyInstance, { tokens }: RouteDeps): 
           type: 'object',
           required: ['name', 'role'],
           additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: { type: 'string', enum: [...ROLES] } },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            role: { type: 'string', enum: [...ROLES] },
+          },
         },
       },
     },

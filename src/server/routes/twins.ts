@@ -56,7 +56,8 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       config: { permission: 'write' },
       schema: {
         tags,
-        summary: 'Create or replace a twin (If-None-Match: * to create only; If-Match to replace a known version)',
+        summary:
+          'Create or replace a twin (If-None-Match: * to create only; If-Match to replace a known version)',
         params: idParam,
         headers: preconditionHeaders,
         body: anyObject,
@@ -114,7 +115,8 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       config: { permission: 'read' },
       schema: {
         tags,
-        summary: 'Twins reachable over a relationship: everything a line contains (out), what is upstream (in, feeds)',
+        summary:
+          'Twins reachable over a relationship: everything a line contains (out), what is upstream (in, feeds)',
         params: idParam,
         querystring: {
           type: 'object',
@@ -149,7 +151,10 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
         body: {
           type: 'object',
           required: ['twins'],
-          properties: { twins: { type: 'array', items: anyObject }, relationships: { type: 'array', items: anyObject } },
+          properties: {
+            twins: { type: 'array', items: anyObject },
+            relationships: { type: 'array', items: anyObject },
+          },
         },
       },
     },

@@ -1,0 +1,107 @@
+// Authentication, roles, demo mode, operations endpoints and the OpenAPI document.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(async () => p.close());
+
+describe('authentication and roles', () => {
+  it('prints an admin token on the first start only', async () => {
+    expect(p.token).toMatch(/^imv_/);
+  });
+
+  it('requires a bearer token on the API', async () => {
+    for (const token of [null, 'imv_wrong']) {
+      const res = await p.api('/api/v1/twins', { token });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'IMV_AUTH_REQUIRED' });
+    }
+  });
+
+  it('lets a reader read but not write, and never shows secrets in listings', async () => {
+    const res = await p.api('/api/v1/tokens', {
+      method: 'POST',
+      json: { name: 'dashboard', role: 'reader' },
+    });
+    expect(res.status).toBe(201);
+    const { token, id } = (await res.json()) as { token: string; id: string };
+    expect((await p.api('/api/v1/twins', { token })).status).toBe(200);
+    const write = await p.api('/api/v1/twins/P%2Fx', { method: 'PUT', token, json: {} });
+    expect(write.status).toBe(403);
+    expect(await write.json()).toMatchObject({ code: 'IMV_AUTH_FORBIDDEN' });
+    const list = await (await p.api('/api/v1/tokens')).text();
+    expect(list).toContain(id);
+    expect(list).not.toContain(token);
+    expect((await p.api(`/api/v1/tokens/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await p.api('/api/v1/twins', { token })).status).toBe(401);
+  });
+});
+
+describe('operations', () => {
+  it('serves liveness and readiness without a token', async () => {
+    expect(await (await p.api('/healthz', { token: null })).json()).toEqual({ status: 'ok' });
+    expect(await (await p.api('/readyz', { token: null })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves Prometheus metrics to authenticated callers', async () => {
+    expect((await p.api('/metrics', { token: null })).status).toBe(401);
+    const text = await (await p.api('/metrics')).text();
+    expect(text).toContain('imverse_http_request_duration_seconds_bucket');
+    expect(text).toMatch(/imverse_twins \d+/);
+    expect(text).toMatch(/imverse_models \d+/);
+  });
+
+  it('serves an OpenAPI 3.1 document and a docs page', async () => {
+    const doc = (await (await p.api('/api/v1/openapi.json', { token: null })).json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of [
+      '/api/v1/twins/{id}',
+      '/api/v1/query',
+      '/api/v1/models',
+      '/api/v1/resolve/{*}',
+      '/api/v1/twins/{id}/relationships/{relId}',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    const docs = await p.api('/docs/', { token: null });
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('serves the start page', async () => {
+    const res = await p.api('/', { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('Imverse');
+  });
+
+  it('answers unknown endpoints with a problem', async () => {
+    const res = await p.api('/api/v1/nothing');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'IMV_ROUTE_NOT_FOUND' });
+  });
+});
+
+describe('demo mode', () => {
+  let demo: TestPlatform;
+  beforeAll(async () => {
+    demo = await startTestPlatform({ demo: true });
+  });
+  afterAll(async () => demo.close());
+
+  it('imports the demo plant into an empty store', async () => {
+    expect(demo.platform.seeded).toBeGreaterThan(40);
+  });
+
+  it('lets anonymous local visitors read but not write', async () => {
+    const list = await demo.api('/api/v1/twins?pageSize=5', { token: null });
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { value: unknown[] }).value).toHaveLength(5);
+    const write = await demo.api('/api/v1/twins/P%2Fx', { method: 'PUT', token: null, json: {} });
+    expect(write.status).toBe(403);
+    expect((await demo.api('/api/v1/tokens', { token: null })).status).toBe(403);
+  });
+});

@@ -1,0 +1,99 @@
+// Accepted writes survive a restart and a kill -9 of the server process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestPlatform } from './helpers/platform.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'imverse-durable-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const machine = { $metadata: { $model: 'dtmi:imverse:Machine;1' } };
+
+/** Starts `imverse start` as its own process and reads the URL and token it prints. */
+async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token?: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', '0', '--data', dataDir, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /running at (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
+      if (url && out.includes('Ctrl+C')) {
+        clearTimeout(timer);
+        const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
+        resolve({ child, url, ...(token ? { token } : {}) });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('durability', () => {
+  it('keeps twins and tokens across a clean restart, without a new admin token', async () => {
+    const dataDir = tempDir();
+    const first = await startTestPlatform({ dataDir });
+    const put = await first.api('/api/v1/twins/P%2Fkept', { method: 'PUT', json: machine });
+    expect(put.status).toBe(201);
+    await first.close();
+    const second = await startTestPlatform({ dataDir });
+    expect(second.token).toBe('');
+    const res = await fetch(`${second.url}/api/v1/twins/P%2Fkept`, {
+      headers: { authorization: `Bearer ${first.token}` },
+    });
+    expect(res.status).toBe(200);
+    await second.close();
+  });
+
+  it('keeps every acknowledged write when the process is killed with SIGKILL', async () => {
+    const dataDir = tempDir();
+    const server = await startProcess(dataDir);
+    expect(server.token).toMatch(/^imv_/);
+    const auth = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const acknowledged: string[] = [];
+    // Keep writing while the kill lands; only answered writes count as acknowledged.
+    const writer = (async () => {
+      for (let i = 0; i < 2000; i++) {
+        const id = `P/unit-${i}`;
+        try {
+          const res = await fetch(`${server.url}/api/v1/twins/${encodeURIComponent(id)}`, {
+            method: 'PUT',
+            headers: auth,
+            body: JSON.stringify(machine),
+          });
+          if (res.status === 201) acknowledged.push(id);
+        } catch {
+          return;
+        }
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    server.child.kill('SIGKILL');
+    await writer;
+    expect(acknowledged.length).toBeGreaterThan(10);
+
+    const restarted = await startProcess(dataDir);
+    try {
+      for (const id of acknowledged) {
+        const res = await fetch(`${restarted.url}/api/v1/twins/${encodeURIComponent(id)}`, { headers: auth });
+        expect(res.status, id).toBe(200);
+      }
+    } finally {
+      restarted.child.kill('SIGTERM');
+    }
+  });
+});
