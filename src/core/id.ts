@@ -13,8 +13,13 @@ const PREFIX_SEGMENT = /^[A-Za-z0-9_-]+$/;
 // Whitespace, controls and the characters that are unsafe in URLs and queries.
 const SUFFIX_FORBIDDEN = /[\s\p{Cc}"<>\\^`{|}?#%]/u;
 
+// The common all-ASCII spelling, checked in one pass before the detailed rules (bulk imports
+// validate millions of identifiers).
+const PLAIN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+(?:\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+)*$/;
+
 /** Why `text` is not a valid identifier, or undefined when it is. */
 export function identifierProblem(text: string): string | undefined {
+  if (typeof text === 'string' && text.length <= MAX_LENGTH && PLAIN.test(text)) return undefined;
   if (typeof text !== 'string' || text.length === 0) return 'identifier is empty';
   if (text.length > MAX_LENGTH) return `identifier is longer than ${MAX_LENGTH} characters`;
   const slash = text.indexOf('/');

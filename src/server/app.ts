@@ -91,7 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission ?? 'admin';
-    if (permission === 'public') return;
+    if (permission === 'public' || request.is404) return;
     const principal = authenticate(request, options);
     if (principal === undefined) {
       throw new AuthError('IMV_AUTH_REQUIRED', 'This endpoint needs a bearer token');

@@ -522,51 +522,61 @@ export class TwinGraph {
   ): Promise<{ twins: number; relationships: number }> {
     const time = this.now().toISOString();
     const issues: Issue[] = [];
+    /** Model of each twin the batch creates or refers to, by normalised identifier. */
     const modelOf = new Map<string, string>();
-    const drafts: TwinDraft[] = [];
+    const canonical = new Map<string, string>();
     const normal = (id: string, path: string): string | undefined => {
+      const known = canonical.get(id);
+      if (known !== undefined) return known;
       const problem = identifierProblem(id);
-      if (problem === undefined) return normalizeIdentifier(id);
-      issues.push({ path, message: `Malformed identifier "${id}": ${problem}`, rule: 'IMV_ID_MALFORMED' });
-      return undefined;
+      if (problem !== undefined) {
+        issues.push({ path, message: `Malformed identifier "${id}": ${problem}`, rule: 'IMV_ID_MALFORMED' });
+        return undefined;
+      }
+      const normalized = normalizeIdentifier(id);
+      canonical.set(id, normalized);
+      return normalized;
     };
-    input.twins.forEach((input, index) => {
-      if (issues.length >= MAX_ISSUES) return;
+
+    const drafts: TwinDraft[] = [];
+    for (let index = 0; index < input.twins.length && issues.length < MAX_ISSUES; index++) {
+      const seed = input.twins[index]!;
       const at = `/twins/${index}`;
-      const id = normal(input.id, `${at}/id`);
-      if (id === undefined) return;
-      const seed = { ...input, id };
+      const id = normal(seed.id, `${at}/id`);
+      if (id === undefined) continue;
       if (!this.models.has(seed.model)) {
-        issues.push({
-          path: `${at}/model`,
-          message: `Model ${seed.model} is not known`,
-          rule: 'IMV_MODEL_UNKNOWN',
-        });
-        return;
+        issues.push({ path: `${at}/model`, message: `Model ${seed.model} is not known`, rule: 'IMV_MODEL_UNKNOWN' });
+        continue;
       }
       for (const issue of validateTwinContent(this.models, seed.model, seed.properties)) {
         issues.push({ ...issue, path: `${at}/properties${issue.path}` });
       }
-      modelOf.set(seed.id, seed.model);
-      const metadata: Record<string, { lastUpdateTime: string }> = {};
-      for (const field of Object.keys(seed.properties)) metadata[field] = { lastUpdateTime: time };
-      drafts.push({
-        $dtId: seed.id,
-        $metadata: { $model: seed.model, $lastUpdateTime: time, ...metadata },
-        ...seed.properties,
-      });
-    });
+      modelOf.set(id, seed.model);
+      const metadata: TwinDraft['$metadata'] = { $model: seed.model, $lastUpdateTime: time };
+      for (const field in seed.properties) metadata[field] = { lastUpdateTime: time };
+      drafts.push({ $dtId: id, $metadata: metadata, ...seed.properties });
+    }
+
     const relationships: NewRelationship[] = [];
-    input.relationships.forEach((given, index) => {
-      if (issues.length >= MAX_ISSUES) return;
+    for (let index = 0; index < input.relationships.length && issues.length < MAX_ISSUES; index++) {
+      const given = input.relationships[index]!;
       const at = `/relationships/${index}`;
       const source = normal(given.source, `${at}/source`);
       const target = normal(given.target, `${at}/target`);
-      if (source === undefined || target === undefined) return;
-      const rel = { ...given, source, target };
+      if (source === undefined || target === undefined) continue;
+      const rel: NewRelationship = { ...given, source, target };
       relationships.push(rel);
-      const sourceModel = modelOf.get(rel.source);
-      if (sourceModel === undefined) return; // an existing twin, or reported above; the store checks existence
+      const sourceModel = modelOf.get(source) ?? (await this.storedModelOf(source, modelOf));
+      const targetModel = modelOf.get(target) ?? (await this.storedModelOf(target, modelOf));
+      if (sourceModel === undefined || targetModel === undefined) {
+        const missing = sourceModel === undefined ? source : target;
+        issues.push({
+          path: `${at}/${sourceModel === undefined ? 'source' : 'target'}`,
+          message: `Twin ${missing} is neither in the batch nor stored`,
+          rule: 'IMV_RELATIONSHIP_TARGET_MISSING',
+        });
+        continue;
+      }
       const declared = this.models.get(sourceModel)?.relationships.get(rel.name);
       if (declared === undefined) {
         issues.push({
@@ -574,24 +584,19 @@ export class TwinGraph {
           message: `Model ${sourceModel} declares no relationship "${rel.name}"`,
           rule: 'IMV_RELATIONSHIP_INVALID',
         });
-        return;
+        continue;
       }
-      const targetModel = modelOf.get(rel.target);
-      if (
-        declared.target !== undefined &&
-        targetModel !== undefined &&
-        !this.models.isOfModel(targetModel, declared.target)
-      ) {
+      if (declared.target !== undefined && !this.models.isOfModel(targetModel, declared.target)) {
         issues.push({
           path: `${at}/target`,
-          message: `"${rel.name}" must target a ${declared.target}; ${rel.target} is a ${targetModel}`,
+          message: `"${rel.name}" must target a ${declared.target}; ${target} is a ${targetModel}`,
           rule: 'IMV_RELATIONSHIP_INVALID',
         });
       }
       for (const issue of validateRelationshipProperties(declared, rel.properties)) {
         issues.push({ ...issue, path: `${at}/properties${issue.path}` });
       }
-    });
+    }
     if (issues.length > 0) {
       throw new ValidationError(
         'IMV_IMPORT_INVALID',
@@ -606,6 +611,12 @@ export class TwinGraph {
   }
 
   // ---- Helpers
+
+  private async storedModelOf(id: string, cache: Map<string, string>): Promise<string | undefined> {
+    const model = (await this.store.getTwin(id))?.model;
+    if (model !== undefined) cache.set(id, model);
+    return model;
+  }
 
   private pageOf(request: PageRequest, key: string): { offset: number; pageSize: number } {
     if (request.continuationToken === undefined)

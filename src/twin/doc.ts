@@ -18,8 +18,10 @@ export function contentOf(doc: Record<string, unknown>): Record<string, unknown>
   return content;
 }
 
-const MAX_INDEXED_STRING = 256;
-const MAX_INDEX_DEPTH = 3;
+/** Longer strings are not indexed for queries (the query compiler knows this too). */
+export const MAX_INDEXED_STRING = 256;
+/** Object fields are indexed to this depth (top level = 1). */
+export const MAX_INDEX_DEPTH = 3;
 
 /**
  * The scalar values a twin exposes to indexed queries: [dotted path, value] pairs for top-level

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../core/errors.js';
 import { indexedValues, relationshipDoc, withEtag } from './doc.js';
+import { RowBatcher } from './sqlite-batch.js';
 import type {
   BulkProgress,
   NewRelationship,
@@ -71,7 +72,7 @@ export class SqliteTwinStore implements TwinStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
+    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
     this.db.pragma('temp_store = MEMORY');
     this.db.exec(SCHEMA);
     this.stmt = this.prepareStatements();
@@ -87,6 +88,7 @@ export class SqliteTwinStore implements TwinStore {
       deleteModel: db.prepare('DELETE FROM models WHERE id = ?'),
       getTwin: db.prepare('SELECT pk, id, model, version, doc FROM twins WHERE id = ?'),
       pkOf: db.prepare('SELECT pk FROM twins WHERE id = ?').pluck(),
+      maxPk: db.prepare('SELECT coalesce(max(pk), 0) FROM twins').pluck(),
       idOf: db.prepare('SELECT id FROM twins WHERE pk = ?').pluck(),
       insertTwin: db.prepare('INSERT INTO twins (id, model, version, doc) VALUES (?, ?, ?, ?)'),
       updateTwin: db.prepare('UPDATE twins SET model = ?, version = ?, doc = ? WHERE pk = ?'),
@@ -390,60 +392,85 @@ export class SqliteTwinStore implements TwinStore {
     relationships: readonly NewRelationship[],
     onProgress?: (progress: BulkProgress) => void,
   ): Promise<void> {
-    const pks = new Map<string, number>();
-    const pkOf = (id: string): number | undefined =>
-      pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
-    // One transaction for the whole batch: a failure leaves the store as it was.
-    const run = this.db.transaction(() => {
-      for (let i = 0; i < twins.length; i++) {
-        const twin = twins[i]!;
-        const doc = withEtag(twin, 1);
-        let pk: number;
+    // One transaction for the whole batch: a failure leaves the store as it was. Primary keys
+    // are assigned here so that twins, their index rows and relationships go in multi-row INSERTs.
+    this.db.transaction(() => {
+      const pks = new Map<string, number>();
+      let nextPk = (this.stmt.maxPk.get() as number) + 1;
+      const twinRows = new RowBatcher(this.db, 'INSERT INTO twins (pk, id, model, version, doc) VALUES', 5, 100);
+      const propRows = new RowBatcher(this.db, 'INSERT OR IGNORE INTO twin_props (name, value, twin) VALUES', 3, 300);
+      const flushTwins = () => {
         try {
-          pk = Number(
-            this.stmt.insertTwin.run(doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc)).lastInsertRowid,
-          );
+          twinRows.flush();
         } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new ConflictError('IMV_TWIN_EXISTS', `Twin ${doc.$dtId} already exists`, {
-              path: `/twins/${i}/$dtId`,
-              cause: error,
-            });
-          }
-          throw error;
+          throw isUniqueViolation(error) ? this.existingTwinError(twinRows.pending(), twins, error) : error;
         }
+      };
+      for (let i = 0; i < twins.length; i++) {
+        const doc = withEtag(twins[i]!, 1);
+        if (pks.has(doc.$dtId)) {
+          throw new ConflictError('IMV_TWIN_EXISTS', `Twin ${doc.$dtId} appears twice in the batch`, {
+            path: `/twins/${i}/$dtId`,
+          });
+        }
+        const pk = nextPk++;
         pks.set(doc.$dtId, pk);
-        for (const [name, value] of indexedValues(doc)) this.stmt.insertProp.run(name, value, pk);
+        if (twinRows.size === 99) flushTwins();
+        twinRows.add(pk, doc.$dtId, doc.$metadata.$model, 1, JSON.stringify(doc));
+        for (const [name, value] of indexedValues(doc)) propRows.add(name, value, pk);
         if ((i + 1) % BULK_CHUNK === 0) onProgress?.({ twins: i + 1, relationships: 0 });
       }
+      flushTwins();
+      propRows.flush();
+
+      const pkOf = (id: string): number | undefined => pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
+      const relRows = new RowBatcher(
+        this.db,
+        'INSERT INTO relationships (source, id, name, target, version, doc) VALUES',
+        6,
+        100,
+      );
+      const flushRelationships = () => {
+        try {
+          relRows.flush();
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          throw new ConflictError('IMV_RELATIONSHIP_EXISTS', 'A relationship id appears twice for one source twin', {
+            cause: error,
+          });
+        }
+      };
       for (let i = 0; i < relationships.length; i++) {
         const rel = relationships[i]!;
         const sourcePk = pkOf(rel.source);
         if (sourcePk === undefined) {
-          throw new ValidationError(
-            'IMV_RELATIONSHIP_TARGET_MISSING',
-            `Source twin ${rel.source} does not exist`,
-            {
-              path: `/relationships/${i}/$sourceId`,
-            },
-          );
+          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Source twin ${rel.source} does not exist`, {
+            path: `/relationships/${i}/$sourceId`,
+          });
         }
         const targetPk = pkOf(rel.target);
         if (targetPk === undefined) {
-          throw new ValidationError(
-            'IMV_RELATIONSHIP_TARGET_MISSING',
-            `Target twin ${rel.target} does not exist`,
-            {
-              path: `/relationships/${i}/$targetId`,
-            },
-          );
+          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Target twin ${rel.target} does not exist`, {
+            path: `/relationships/${i}/$targetId`,
+          });
         }
-        this.insertRelationshipNow(rel, sourcePk, targetPk);
+        if (relRows.size === 99) flushRelationships();
+        relRows.add(sourcePk, rel.id, rel.name, targetPk, 1, JSON.stringify(relationshipDoc(rel, 1)));
         if ((i + 1) % BULK_CHUNK === 0) onProgress?.({ twins: twins.length, relationships: i + 1 });
       }
-    });
-    run();
+      flushRelationships();
+    })();
     onProgress?.({ twins: twins.length, relationships: relationships.length });
+  }
+
+  /** Names the twin of a failed multi-row insert that already exists. */
+  private existingTwinError(rows: unknown[][], twins: readonly TwinDraft[], cause: unknown): ConflictError {
+    const existing = rows.map((row) => row[1] as string).find((id) => this.stmt.pkOf.get(id) !== undefined);
+    const index = twins.findIndex((twin) => twin.$dtId === existing);
+    return new ConflictError('IMV_TWIN_EXISTS', `Twin ${existing ?? '(one of the batch)'} already exists`, {
+      path: index >= 0 ? `/twins/${index}/$dtId` : '/twins',
+      cause,
+    });
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,12 @@
 import type { FromClause, PathRef } from './ast.js';
 import { jsonPath, unsupported } from './sql.js';
 
-/** The depth to which the store indexes object fields in twin_props (see src/twin/doc.ts). */
-export const INDEXED_DEPTH = 3;
-/** Strings longer than this are not in twin_props (see src/twin/doc.ts), so equality on them cannot use it. */
-export const MAX_INDEXED_STRING = 256;
+import { MAX_INDEX_DEPTH, MAX_INDEXED_STRING } from '../doc.js';
+
+/** The depth to which the store indexes object fields in twin_props. */
+export const INDEXED_DEPTH = MAX_INDEX_DEPTH;
+/** Strings longer than this are not in twin_props, so equality on them cannot use it. */
+export { MAX_INDEXED_STRING };
 
 export interface TwinCollection {
   readonly kind: 'twin';

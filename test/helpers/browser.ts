@@ -1,0 +1,28 @@
+// Launches Debian's Chromium headless for end-to-end tests (.ci/run installs it when missing).
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.IMVERSE_CHROMIUM ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is needed for browser tests and is not at ${CHROMIUM}: apt-get install -y chromium`);
+  }
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'imverse-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
