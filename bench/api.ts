@@ -15,7 +15,19 @@ const root = new URL('..', import.meta.url).pathname;
 
 const server = spawn(
   process.execPath,
-  ['--import', 'tsx', 'src/cli/main.ts', 'start', '--demo', '--port', '0', '--data', dataDir, '--log-level', 'warn'],
+  [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'start',
+    '--demo',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--log-level',
+    'warn',
+  ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
@@ -39,8 +51,21 @@ try {
     })
   ).json()) as { value: Array<{ $dtId: string }> };
   const paths = list.value.map((twin) => `/api/v1/twins/${encodeURIComponent(twin.$dtId)}`);
-  console.log(`api benchmark: GET of ${paths.length} demo-plant twins, ${connections} connections, ${seconds} s × ${rounds} rounds`);
+  console.log(
+    `api benchmark: GET of ${paths.length} demo-plant twins, ${connections} connections, ${seconds} s × ${rounds} rounds`,
+  );
 
+  // Warm up first: a long-running server has its hot paths compiled.
+  let w = 0;
+  await autocannon({
+    url,
+    connections,
+    duration: 3,
+    headers: auth,
+    requests: [
+      { method: 'GET', setupRequest: (request) => ({ ...request, path: paths[w++ % paths.length]! }) },
+    ],
+  });
   const results: Array<{ rps: number; p50: number; p99: number }> = [];
   for (let round = 0; round < rounds; round++) {
     let i = 0;
@@ -49,15 +74,20 @@ try {
       connections,
       duration: seconds,
       headers: auth,
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length]! }) }],
+      requests: [
+        { method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length]! }) },
+      ],
     });
     if (result.non2xx > 0 || result.errors > 0) {
       throw new Error(`${result.non2xx} non-2xx responses, ${result.errors} errors`);
     }
     results.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
-    console.log(`round ${round + 1}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+    console.log(
+      `round ${round + 1}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+    );
   }
-  const median = <T>(values: T[], key: (v: T) => number) => values.map(key).sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = <T>(values: T[], key: (v: T) => number) =>
+    values.map(key).sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(
     `api twin reads: median ${median(results, (r) => r.rps).toFixed(0)} req/s, p50 ${median(results, (r) => r.p50)} ms, p99 ${median(results, (r) => r.p99)} ms`,
   );

@@ -17,23 +17,45 @@ const TWINS_PER_LINE = 1 + STATIONS_PER_LINE * (2 + SENSORS_PER_MACHINE);
 const TWINS_PER_WORKSHOP = 1 + LINES_PER_WORKSHOP * TWINS_PER_LINE;
 const WORKSHOPS_PER_BATCH = 100;
 const STATES = ['running', 'idle', 'blocked', 'starved', 'down', 'maintenance'] as const;
-const STATION_TYPES = ['machining', 'pressing', 'welding', 'assembly', 'inspection', 'test', 'packaging'] as const;
+const STATION_TYPES = [
+  'machining',
+  'pressing',
+  'welding',
+  'assembly',
+  'inspection',
+  'test',
+  'packaging',
+] as const;
 const M = (name: string) => `dtmi:imverse:${name};1`;
 
 /** A deterministic pseudo-random state, so every run builds the same plant. */
-const pick = <T>(list: readonly T[], n: number): T => list[(n * 2654435761) % list.length >>> 0]!;
+const pick = <T>(list: readonly T[], n: number): T => list[((n * 2654435761) % list.length) >>> 0]!;
 
 function workshopBatch(first: number, count: number): ImportInput {
   const twins: Array<{ id: string; model: string; properties: Record<string, unknown> }> = [];
-  const relationships: Array<{ id: string; source: string; name: string; target: string; properties: Record<string, unknown> }> = [];
+  const relationships: Array<{
+    id: string;
+    source: string;
+    name: string;
+    target: string;
+    properties: Record<string, unknown>;
+  }> = [];
   const rel = (source: string, name: string, target: string, n: number) =>
     relationships.push({ id: `${name}-${n}`, source, name, target, properties: {} });
   for (let w = first; w < first + count; w++) {
     const ws = `${PREFIX}/ws-${w}`;
-    twins.push({ id: ws, model: M('Workshop'), properties: { name: `Workshop ${w}`, discipline: 'machining' } });
+    twins.push({
+      id: ws,
+      model: M('Workshop'),
+      properties: { name: `Workshop ${w}`, discipline: 'machining' },
+    });
     for (let l = 0; l < LINES_PER_WORKSHOP; l++) {
       const line = `${ws}/line-${l}`;
-      twins.push({ id: line, model: M('Line'), properties: { name: `Line ${w}.${l}`, state: pick(STATES, w * 31 + l) } });
+      twins.push({
+        id: line,
+        model: M('Line'),
+        properties: { name: `Line ${w}.${l}`, state: pick(STATES, w * 31 + l) },
+      });
       rel(ws, 'contains', line, l);
       for (let s = 0; s < STATIONS_PER_LINE; s++) {
         const n = (w * LINES_PER_WORKSHOP + l) * STATIONS_PER_LINE + s;
@@ -55,12 +77,22 @@ function workshopBatch(first: number, count: number): ImportInput {
         twins.push({
           id: machine,
           model: M('Machine'),
-          properties: { name: `Machine ${n}`, machineType: 'cnc', state: pick(STATES, n + 7), serialNumber: `SN-${n}`, temperature: 20 + (n % 600) / 10 },
+          properties: {
+            name: `Machine ${n}`,
+            machineType: 'cnc',
+            state: pick(STATES, n + 7),
+            serialNumber: `SN-${n}`,
+            temperature: 20 + (n % 600) / 10,
+          },
         });
         rel(station, 'hosts', machine, 0);
         for (let k = 0; k < SENSORS_PER_MACHINE; k++) {
           const sensor = `${machine}/s-${k}`;
-          twins.push({ id: sensor, model: M('Sensor'), properties: { name: `Sensor ${k}`, sensorType: 'temperature', unit: 'degC' } });
+          twins.push({
+            id: sensor,
+            model: M('Sensor'),
+            properties: { name: `Sensor ${k}`, sensorType: 'temperature', unit: 'degC' },
+          });
           rel(machine, 'hosts', sensor, k);
         }
       }
@@ -135,18 +167,25 @@ async function queryPhase(dir: string, workshops: number): Promise<void> {
     return page.value.length;
   });
   const traversal = await timed(500, async (i) => {
-    const result = await core.graph.traverse(`${ws(i)}/line-${i % LINES_PER_WORKSHOP}/st-${STATIONS_PER_LINE - 1}`, {
-      relationship: 'feeds',
-      direction: 'in',
-      maxDepth: 3,
-    });
+    const result = await core.graph.traverse(
+      `${ws(i)}/line-${i % LINES_PER_WORKSHOP}/st-${STATIONS_PER_LINE - 1}`,
+      {
+        relationship: 'feeds',
+        direction: 'in',
+        maxDepth: 3,
+      },
+    );
     return result.length;
   });
   const rss = process.memoryUsage().rss;
   await core.close();
   console.log(`recovery: open + first read after restart ${ms(recovery)}`);
-  console.log(`model+property query (page of 100): p50 ${ms(propertyQuery.p50)}, p99 ${ms(propertyQuery.p99)}`);
-  console.log(`3-hop join query workshop→line→station→machine (page of 100): p50 ${ms(joinQuery.p50)}, p99 ${ms(joinQuery.p99)}`);
+  console.log(
+    `model+property query (page of 100): p50 ${ms(propertyQuery.p50)}, p99 ${ms(propertyQuery.p99)}`,
+  );
+  console.log(
+    `3-hop join query workshop→line→station→machine (page of 100): p50 ${ms(joinQuery.p50)}, p99 ${ms(joinQuery.p99)}`,
+  );
   console.log(`3-hop upstream traversal (feeds): p50 ${ms(traversal.p50)}, p99 ${ms(traversal.p99)}`);
   console.log(`resident memory of the restarted process after the queries: ${mib(rss)}`);
   console.log(
@@ -164,9 +203,13 @@ if (phase === 'query') {
   try {
     console.log(`twins benchmark: ${workshops * TWINS_PER_WORKSHOP} twins in ${dir}`);
     await importPhase(dir, target);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--phase', 'query', '--dir', dir, '--twins', String(target)], {
-      stdio: 'inherit',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', import.meta.filename, '--phase', 'query', '--dir', dir, '--twins', String(target)],
+      {
+        stdio: 'inherit',
+      },
+    );
     if (child.status !== 0) process.exitCode = 1;
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });

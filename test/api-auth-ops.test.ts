@@ -1,4 +1,9 @@
 // Authentication, roles, demo mode, operations endpoints and the OpenAPI document.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 
@@ -13,12 +18,36 @@ describe('authentication and roles', () => {
     expect(p.token).toMatch(/^imv_/);
   });
 
-  it('requires a bearer token on the API', async () => {
-    for (const token of [null, 'imv_wrong']) {
+  it('requires a bearer token on the API, saying what is wrong with the one given', async () => {
+    for (const [token, detail] of [
+      [null, 'needs a bearer token'],
+      ['imv_wrong', 'unknown or revoked'],
+    ] as const) {
       const res = await p.api('/api/v1/twins', { token });
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ code: 'IMV_AUTH_REQUIRED' });
+      expect(await res.json()).toMatchObject({
+        code: 'IMV_AUTH_REQUIRED',
+        detail: expect.stringContaining(detail),
+      });
     }
+    const basic = await p.api('/api/v1/twins', { token: null, headers: { authorization: 'Basic YTpi' } });
+    expect(await basic.json()).toMatchObject({
+      code: 'IMV_AUTH_REQUIRED',
+      detail: expect.stringContaining('Bearer TOKEN'),
+    });
+  });
+
+  it('keeps the one-time admin token for a first start that failed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'imverse-first-'));
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as AddressInfo).port;
+    await expect(startTestPlatform({ dataDir, port })).rejects.toThrow(/EADDRINUSE/);
+    blocker.close();
+    const second = await startTestPlatform({ dataDir });
+    expect(second.token).toMatch(/^imv_/);
+    await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('lets a reader read but not write, and never shows secrets in listings', async () => {

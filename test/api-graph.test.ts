@@ -120,7 +120,72 @@ describe('relationships and traversal', () => {
   });
 });
 
+describe('bulk import', () => {
+  it('refuses a batch that breaks a maxMultiplicity, and stores none of it', async () => {
+    const res = await p.api('/api/v1/import', {
+      method: 'POST',
+      json: {
+        twins: [{ $dtId: 'P/new-m', ...twin('Machine', {}) }],
+        relationships: [
+          {
+            $relationshipId: 'l1',
+            $sourceId: 'P/new-m',
+            $relationshipName: 'locatedIn',
+            $targetId: 'P/line-1',
+          },
+          {
+            $relationshipId: 'l2',
+            $sourceId: 'P/new-m',
+            $relationshipName: 'locatedIn',
+            $targetId: 'P/line-2',
+          },
+        ],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: 'IMV_IMPORT_INVALID',
+      issues: [{ path: '/relationships/1/name' }],
+    });
+    expect((await p.api(`/api/v1/twins/${enc('P/new-m')}`)).status).toBe(404);
+  });
+
+  it('refuses relationships from stored twins that their model does not declare', async () => {
+    const res = await p.api('/api/v1/import', {
+      method: 'POST',
+      json: {
+        twins: [],
+        relationships: [
+          {
+            $relationshipId: 'x',
+            $sourceId: 'P/line-1/m1',
+            $relationshipName: 'owns',
+            $targetId: 'P/line-2',
+          },
+        ],
+      },
+    });
+    expect(await res.json()).toMatchObject({
+      code: 'IMV_IMPORT_INVALID',
+      issues: [{ path: '/relationships/0/name' }],
+    });
+  });
+});
+
 describe('queries', () => {
+  it('refuses a continuation token from another listing', async () => {
+    const rels = (await (
+      await p.api(`/api/v1/twins/${enc('P/line-1')}/relationships?pageSize=1`)
+    ).json()) as {
+      continuationToken: string;
+    };
+    const res = await p.api('/api/v1/query', {
+      method: 'POST',
+      json: { continuationToken: rels.continuationToken },
+    });
+    expect(await res.json()).toMatchObject({ code: 'IMV_CONTINUATION_INVALID' });
+  });
+
   it('finds twins by model, following extends', async () => {
     const all = await query("SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:test:Machine;1')");
     expect(all.value.map((t) => t.$dtId).sort()).toEqual(['P/line-1/m1', 'P/line-1/m2', 'P/line-1/m3']);

@@ -92,6 +92,40 @@ describe('twins over HTTP', () => {
     expect(((await (await p.api(`/api/v1/twins/${id}`)).json()) as { speed: number }).speed).toBe(2);
   });
 
+  it('adds a field and its source timestamp in one patch', async () => {
+    const id = enc('88.100.1/timed');
+    await p.api(`/api/v1/twins/${id}`, {
+      method: 'PUT',
+      json: { $metadata: { $model: 'dtmi:test:Press;1' } },
+    });
+    const res = await p.api(`/api/v1/twins/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json-patch+json' },
+      body: JSON.stringify([
+        { op: 'add', path: '/temperature', value: 71.5 },
+        { op: 'add', path: '/$metadata/temperature/sourceTime', value: '2026-11-25T07:59:59.500Z' },
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const twin = (await res.json()) as Record<string, any>;
+    expect(twin.temperature).toBe(71.5);
+    expect(twin.$metadata.temperature).toEqual({
+      lastUpdateTime: expect.any(String),
+      sourceTime: '2026-11-25T07:59:59.500Z',
+    });
+  });
+
+  it('reports a stale If-Match before anything else in the patch', async () => {
+    const id = enc('88.100.1/stale');
+    await p.api(`/api/v1/twins/${id}`, { method: 'PUT', json: machine() });
+    const res = await p.api(`/api/v1/twins/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json-patch+json', 'if-match': 'W/"9"' },
+      body: JSON.stringify([{ op: 'replace', path: '/nope', value: 1 }]),
+    });
+    await problem(res, 412, 'IMV_PRECONDITION_FAILED');
+  });
+
   describe('bad input: a 4xx problem with a stable code and path, and nothing changes', () => {
     const id = '88.100.1/bad-input';
     beforeAll(async () => {

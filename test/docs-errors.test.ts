@@ -5,7 +5,7 @@ import { ERROR_CODES, RETIRED_CODES } from '../src/core/errors.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...doc.matchAll(/^\| `(IMV_[A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [match[1]!, Number(match[2])]),
+  [...doc.matchAll(/^\| `(IMV_[A-Z_]+)` +\| (\d{3}) +\|/gm)].map((match) => [match[1]!, Number(match[2])]),
 );
 
 describe('docs/errors.md', () => {

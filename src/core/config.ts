@@ -13,6 +13,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** `full` makes every commit survive power loss, at a cost in write speed. */
   readonly sqliteSynchronous: 'normal' | 'full';
+  /** Behind a reverse proxy: trust its X-Forwarded-For/-Proto headers (client address, https links). */
+  readonly trustProxy: boolean;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -23,6 +25,7 @@ export const DEFAULT_CONFIG: Config = {
   logLevel: 'info',
   bodyLimitBytes: 4 * 1024 * 1024,
   sqliteSynchronous: 'normal',
+  trustProxy: false,
 };
 
 const ENV_KEYS: Record<string, keyof Config> = {
@@ -33,6 +36,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   IMVERSE_LOG_LEVEL: 'logLevel',
   IMVERSE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   IMVERSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  IMVERSE_TRUST_PROXY: 'trustProxy',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -85,6 +89,7 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
       return bytes;
     }
     case 'demo':
+    case 'trustProxy':
       if (typeof value === 'boolean') return value;
       if (value === 'true' || value === '1') return true;
       if (value === 'false' || value === '0') return false;

@@ -15,7 +15,8 @@ const SUFFIX_FORBIDDEN = /[\s\p{Cc}"<>\\^`{|}?#%]/u;
 
 // The common all-ASCII spelling, checked in one pass before the detailed rules (bulk imports
 // validate millions of identifiers).
-const PLAIN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+(?:\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+)*$/;
+const PLAIN =
+  /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+(?:\/[A-Za-z0-9_.~:@+=,;!$&'()*-]+)*$/;
 
 /** Why `text` is not a valid identifier, or undefined when it is. */
 export function identifierProblem(text: string): string | undefined {

@@ -33,6 +33,8 @@ export interface AppOptions {
   /** Anonymous read-only access from this machine (the local demo). */
   readonly demo: boolean;
   readonly bodyLimitBytes?: number;
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
+  readonly trustProxy?: boolean;
   /** Checks the stores answer, for /readyz. */
   readonly ready?: () => Promise<boolean>;
 }
@@ -55,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
+    trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 1024 },
     ajv: {
       customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, allowUnionTypes: true },
@@ -92,9 +95,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission ?? 'admin';
     if (permission === 'public' || request.is404) return;
-    const principal = authenticate(request, options);
+    const token = bearerToken(request);
+    const principal = authenticate(token, request, options);
     if (principal === undefined) {
-      throw new AuthError('IMV_AUTH_REQUIRED', 'This endpoint needs a bearer token');
+      throw new AuthError(
+        'IMV_AUTH_REQUIRED',
+        token === undefined
+          ? 'This endpoint needs a bearer token'
+          : token === ''
+            ? 'The Authorization header must be "Bearer TOKEN"'
+            : 'The bearer token is not valid: unknown or revoked',
+      );
     }
     if (!allows(principal.role, permission)) {
       throw new AuthError('IMV_AUTH_FORBIDDEN', `Role ${principal.role} may not ${permission}`);
@@ -143,10 +154,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 export type RouteDeps = AppOptions & { readonly metrics: Metrics };
 
-function authenticate(request: FastifyRequest, options: AppOptions): Principal | undefined {
-  const token = bearerToken(request);
-  if (token !== undefined) return options.tokens.authenticate(token);
-  if (options.demo && LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+function authenticate(
+  token: string | undefined,
+  request: FastifyRequest,
+  options: AppOptions,
+): Principal | undefined {
+  if (token !== undefined) return token === '' ? undefined : options.tokens.authenticate(token);
+  if (options.demo && LOOPBACK.has(request.ip)) {
     return { name: 'anonymous (local demo)', role: 'reader', via: 'demo' };
   }
   return undefined;

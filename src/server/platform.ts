@@ -95,7 +95,6 @@ export async function startPlatform(
     logger.info({ twins: seeded }, 'demo plant imported');
   }
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
-  const adminToken = tokens.count() === 0 ? tokens.create('admin (first start)', 'admin').token : undefined;
   const app = await buildApp({
     graph: core.graph,
     bus: core.bus,
@@ -103,9 +102,14 @@ export async function startPlatform(
     logger,
     demo: config.demo,
     bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     ready: async () => (await core.store.getTwin('READY/probe')) === undefined || true,
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  // Only once the server is up: a start that fails must not swallow the one-time token.
+  const adminToken = tokens.hasRole('admin')
+    ? undefined
+    : tokens.create('admin (first start)', 'admin').token;
   const url = address.replace('://[::1]', '://localhost');
   return {
     url,

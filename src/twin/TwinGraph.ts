@@ -1,6 +1,12 @@
 // The twin graph service: validates every change against the models, writes it through the
 // store port and publishes what changed on the bus. Pure domain: no I/O of its own.
-import { ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  type Issue,
+} from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
 import { identifierProblem, normalizeIdentifier } from '../core/id.js';
 import {
@@ -13,8 +19,8 @@ import {
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
-import { contentOf, versionFromEtag } from './doc.js';
-import { applyPatch, checkPatch } from './patch.js';
+import { contentOf, etagOf, versionFromEtag } from './doc.js';
+import { applyPatch, checkPatch, type PatchOperation } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
 import { decodeContinuation, encodeContinuation } from './paging.js';
 import type {
@@ -50,6 +56,8 @@ export interface ImportInput {
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
+/** Continuation keys of queries start with this; listings use their own. */
+const QUERY_KEY = 'q:';
 export const MAX_PAGE_SIZE = 1000;
 const MAX_ISSUES = 100;
 
@@ -126,6 +134,14 @@ export class TwinGraph {
     return twin;
   }
 
+  /** A twin's stored JSON and ETag, without parsing it: the hot path of twin reads. */
+  async getTwinJson(id: string): Promise<{ etag: string; json: string }> {
+    const key = normalizeIdentifier(id, '/$dtId');
+    const twin = await this.store.getTwinJson(key);
+    if (twin === undefined) throw new NotFoundError('IMV_TWIN_NOT_FOUND', `Twin ${key} not found`);
+    return { etag: etagOf(twin.version), json: twin.json };
+  }
+
   /** Creates the twin, or replaces it when it exists (PUT semantics; If-None-Match: * forbids replacing). */
   async putTwin(id: string, body: unknown, preconditions: Preconditions = {}): Promise<StoredTwin> {
     const key = normalizeIdentifier(id, '/$dtId');
@@ -152,7 +168,9 @@ export class TwinGraph {
     const operations = checkPatch(patch, true);
     const current = await this.getTwin(id);
     const expected = expectedVersion(preconditions.ifMatch, current.version);
-    const patched = applyPatch(current.doc, operations);
+    // A stale version is the first thing to report: re-reading is the fix whatever else is wrong.
+    if (expected !== current.version) throw versionMismatch(current.id, current.version, expected);
+    const patched = applyPatch(withMetadataSlots(current.doc, operations), operations);
     const content = contentOf(patched);
     throwIfIssues('IMV_TWIN_INVALID', validateTwinContent(this.models, current.model, content), current.id);
     const draft = this.restamp(current.doc, patched, content);
@@ -171,7 +189,13 @@ export class TwinGraph {
         : expectedVersion(preconditions.ifMatch, current.version);
     const relationships = await this.store.deleteTwin(current.id, expected);
     await this.publish([
-      ...relationships.map((rel) => relationshipEvent(EVENT_TYPES.relationshipDeleted, rel)),
+      ...relationships.map((rel) =>
+        relationshipEvent(
+          EVENT_TYPES.relationshipDeleted,
+          rel,
+          rel.$sourceId === current.id ? current.model : undefined,
+        ),
+      ),
       twinEvent(EVENT_TYPES.twinDeleted, current.doc, current.doc),
     ]);
   }
@@ -343,6 +367,7 @@ export class TwinGraph {
       );
     }
     const expected = expectedVersion(preconditions.ifMatch, existing.version);
+    if (expected !== existing.version) throw versionMismatch(relationshipId, existing.version, expected);
     const patched = applyPatch(existing.doc, operations);
     const declared = this.models.get(twin.model)?.relationships.get(existing.doc.$relationshipName);
     if (declared !== undefined) {
@@ -464,7 +489,16 @@ export class TwinGraph {
   async query(text: string | undefined, request: PageRequest = {}): Promise<Page<unknown>> {
     const continuation =
       request.continuationToken === undefined ? undefined : decodeContinuation(request.continuationToken);
-    const queryText = continuation?.key ?? text;
+    if (continuation !== undefined && !continuation.key.startsWith(QUERY_KEY)) {
+      throw new ValidationError(
+        'IMV_CONTINUATION_INVALID',
+        'The continuation token belongs to another listing',
+        {
+          path: '/continuationToken',
+        },
+      );
+    }
+    const queryText = continuation === undefined ? text : continuation.key.slice(QUERY_KEY.length);
     if (typeof queryText !== 'string' || queryText.trim() === '') {
       throw new ValidationError('IMV_REQUEST_INVALID', 'Give a "query" (or a continuationToken)', {
         path: '/query',
@@ -483,7 +517,7 @@ export class TwinGraph {
     return {
       value: items,
       continuationToken: next
-        ? encodeContinuation({ key: queryText, offset: offset + items.length, pageSize })
+        ? encodeContinuation({ key: `${QUERY_KEY}${queryText}`, offset: offset + items.length, pageSize })
         : null,
     };
   }
@@ -545,7 +579,11 @@ export class TwinGraph {
       const id = normal(seed.id, `${at}/id`);
       if (id === undefined) continue;
       if (!this.models.has(seed.model)) {
-        issues.push({ path: `${at}/model`, message: `Model ${seed.model} is not known`, rule: 'IMV_MODEL_UNKNOWN' });
+        issues.push({
+          path: `${at}/model`,
+          message: `Model ${seed.model} is not known`,
+          rule: 'IMV_MODEL_UNKNOWN',
+        });
         continue;
       }
       for (const issue of validateTwinContent(this.models, seed.model, seed.properties)) {
@@ -558,6 +596,9 @@ export class TwinGraph {
     }
 
     const relationships: NewRelationship[] = [];
+    const drafted = new Set(modelOf.keys());
+    /** Relationships per source and name, for maxMultiplicity. */
+    const outgoing = new Map<string, number>();
     for (let index = 0; index < input.relationships.length && issues.length < MAX_ISSUES; index++) {
       const given = input.relationships[index]!;
       const at = `/relationships/${index}`;
@@ -586,6 +627,22 @@ export class TwinGraph {
         });
         continue;
       }
+      if (declared.maxMultiplicity !== undefined) {
+        const key = `${source}\n${rel.name}`;
+        const count =
+          (outgoing.get(key) ??
+            (drafted.has(source)
+              ? 0
+              : await this.countOutgoing(source, rel.name, declared.maxMultiplicity))) + 1;
+        outgoing.set(key, count);
+        if (count > declared.maxMultiplicity) {
+          issues.push({
+            path: `${at}/name`,
+            message: `Twin ${source} may have at most ${declared.maxMultiplicity} "${rel.name}" relationship(s)`,
+            rule: 'IMV_RELATIONSHIP_INVALID',
+          });
+        }
+      }
       if (declared.target !== undefined && !this.models.isOfModel(targetModel, declared.target)) {
         issues.push({
           path: `${at}/target`,
@@ -611,6 +668,11 @@ export class TwinGraph {
   }
 
   // ---- Helpers
+
+  private async countOutgoing(source: string, name: string, max: number): Promise<number> {
+    return (await this.store.listRelationships(source, { direction: 'out', name, offset: 0, limit: max + 1 }))
+      .length;
+  }
 
   private async storedModelOf(id: string, cache: Map<string, string>): Promise<string | undefined> {
     const model = (await this.store.getTwin(id))?.model;
@@ -662,6 +724,27 @@ function clampPageSize(size: number | undefined): number {
     );
   }
   return size;
+}
+
+function versionMismatch(id: string, current: number, expected: number): PreconditionFailedError {
+  return new PreconditionFailedError(
+    `${id} is at version W/"${current}", not the W/"${expected}" given in If-Match`,
+    {
+      path: '/If-Match',
+    },
+  );
+}
+
+/** Adds empty $metadata entries for fields a patch sets a sourceTime on, so a field and its
+ *  sourceTime can be added in one patch. */
+function withMetadataSlots(doc: TwinDoc, operations: readonly PatchOperation[]): TwinDoc {
+  const missing = operations
+    .map((op) => /^\/\$metadata\/([^/]+)\/sourceTime$/.exec(op.path)?.[1])
+    .filter((field): field is string => field !== undefined && doc.$metadata[field] === undefined);
+  if (missing.length === 0) return doc;
+  const metadata = { ...doc.$metadata };
+  for (const field of missing) metadata[field] = { lastUpdateTime: '' };
+  return { ...doc, $metadata: metadata };
 }
 
 /** The version an If-Match demands; the current one when absent or `*`. */

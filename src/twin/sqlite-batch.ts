@@ -30,7 +30,8 @@ export class RowBatcher {
   /** The rows added since the last flush, as arrays of column values. */
   pending(): unknown[][] {
     const rows: unknown[][] = [];
-    for (let i = 0; i < this.params.length; i += this.columns) rows.push(this.params.slice(i, i + this.columns));
+    for (let i = 0; i < this.params.length; i += this.columns)
+      rows.push(this.params.slice(i, i + this.columns));
     return rows;
   }
 
@@ -44,7 +45,9 @@ export class RowBatcher {
   private statement(rows: number): Database.Statement {
     let statement = this.statements.get(rows);
     if (statement === undefined) {
-      statement = this.db.prepare(`${this.head} ${Array.from({ length: rows }, () => this.rowSql).join(',')}`);
+      statement = this.db.prepare(
+        `${this.head} ${Array.from({ length: rows }, () => this.rowSql).join(',')}`,
+      );
       this.statements.set(rows, statement);
     }
     return statement;

@@ -87,6 +87,7 @@ export class SqliteTwinStore implements TwinStore {
       ),
       deleteModel: db.prepare('DELETE FROM models WHERE id = ?'),
       getTwin: db.prepare('SELECT pk, id, model, version, doc FROM twins WHERE id = ?'),
+      getTwinJson: db.prepare('SELECT version, doc AS json FROM twins WHERE id = ?'),
       pkOf: db.prepare('SELECT pk FROM twins WHERE id = ?').pluck(),
       maxPk: db.prepare('SELECT coalesce(max(pk), 0) FROM twins').pluck(),
       idOf: db.prepare('SELECT id FROM twins WHERE pk = ?').pluck(),
@@ -178,6 +179,10 @@ export class SqliteTwinStore implements TwinStore {
   async getTwin(id: string): Promise<StoredTwin | undefined> {
     const row = this.stmt.getTwin.get(id) as Row | undefined;
     return row === undefined ? undefined : toStoredTwin(row);
+  }
+
+  async getTwinJson(id: string): Promise<{ version: number; json: string } | undefined> {
+    return this.stmt.getTwinJson.get(id) as { version: number; json: string } | undefined;
   }
 
   async insertTwin(draft: TwinDraft): Promise<StoredTwin> {
@@ -397,8 +402,18 @@ export class SqliteTwinStore implements TwinStore {
     this.db.transaction(() => {
       const pks = new Map<string, number>();
       let nextPk = (this.stmt.maxPk.get() as number) + 1;
-      const twinRows = new RowBatcher(this.db, 'INSERT INTO twins (pk, id, model, version, doc) VALUES', 5, 100);
-      const propRows = new RowBatcher(this.db, 'INSERT OR IGNORE INTO twin_props (name, value, twin) VALUES', 3, 300);
+      const twinRows = new RowBatcher(
+        this.db,
+        'INSERT INTO twins (pk, id, model, version, doc) VALUES',
+        5,
+        100,
+      );
+      const propRows = new RowBatcher(
+        this.db,
+        'INSERT OR IGNORE INTO twin_props (name, value, twin) VALUES',
+        3,
+        300,
+      );
       const flushTwins = () => {
         try {
           twinRows.flush();
@@ -423,7 +438,8 @@ export class SqliteTwinStore implements TwinStore {
       flushTwins();
       propRows.flush();
 
-      const pkOf = (id: string): number | undefined => pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
+      const pkOf = (id: string): number | undefined =>
+        pks.get(id) ?? (this.stmt.pkOf.get(id) as number | undefined);
       const relRows = new RowBatcher(
         this.db,
         'INSERT INTO relationships (source, id, name, target, version, doc) VALUES',
@@ -435,24 +451,36 @@ export class SqliteTwinStore implements TwinStore {
           relRows.flush();
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
-          throw new ConflictError('IMV_RELATIONSHIP_EXISTS', 'A relationship id appears twice for one source twin', {
-            cause: error,
-          });
+          throw new ConflictError(
+            'IMV_RELATIONSHIP_EXISTS',
+            'A relationship id appears twice for one source twin',
+            {
+              cause: error,
+            },
+          );
         }
       };
       for (let i = 0; i < relationships.length; i++) {
         const rel = relationships[i]!;
         const sourcePk = pkOf(rel.source);
         if (sourcePk === undefined) {
-          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Source twin ${rel.source} does not exist`, {
-            path: `/relationships/${i}/$sourceId`,
-          });
+          throw new ValidationError(
+            'IMV_RELATIONSHIP_TARGET_MISSING',
+            `Source twin ${rel.source} does not exist`,
+            {
+              path: `/relationships/${i}/$sourceId`,
+            },
+          );
         }
         const targetPk = pkOf(rel.target);
         if (targetPk === undefined) {
-          throw new ValidationError('IMV_RELATIONSHIP_TARGET_MISSING', `Target twin ${rel.target} does not exist`, {
-            path: `/relationships/${i}/$targetId`,
-          });
+          throw new ValidationError(
+            'IMV_RELATIONSHIP_TARGET_MISSING',
+            `Target twin ${rel.target} does not exist`,
+            {
+              path: `/relationships/${i}/$targetId`,
+            },
+          );
         }
         if (relRows.size === 99) flushRelationships();
         relRows.add(sourcePk, rel.id, rel.name, targetPk, 1, JSON.stringify(relationshipDoc(rel, 1)));

@@ -43,6 +43,10 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       expect(read?.doc).toEqual(created.doc);
       expect(read?.model).toBe(MODEL);
       expect(await store.getTwin('P/missing')).toBeUndefined();
+      const raw = await store.getTwinJson('P/a');
+      expect(raw?.version).toBe(1);
+      expect(JSON.parse(raw!.json)).toEqual(created.doc);
+      expect(await store.getTwinJson('P/missing')).toBeUndefined();
     });
 
     it('refuses a duplicate twin and keeps the first', async () => {

@@ -66,6 +66,8 @@ export interface TwinStore {
 
   // Twins
   getTwin(id: string): Promise<StoredTwin | undefined>;
+  /** The stored JSON text of a twin, for reads that pass it through unparsed. */
+  getTwinJson(id: string): Promise<{ version: number; json: string } | undefined>;
   /** Throws ConflictError IMV_TWIN_EXISTS. */
   insertTwin(draft: TwinDraft): Promise<StoredTwin>;
   /** Replaces the twin if its version is still `expectedVersion`; else PreconditionFailedError. */

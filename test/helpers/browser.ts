@@ -8,7 +8,9 @@ export const CHROMIUM = process.env.IMVERSE_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is needed for browser tests and is not at ${CHROMIUM}: apt-get install -y chromium`);
+    throw new Error(
+      `Chromium is needed for browser tests and is not at ${CHROMIUM}: apt-get install -y chromium`,
+    );
   }
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'imverse-chromium-')), {
     executablePath: CHROMIUM,

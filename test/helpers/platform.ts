@@ -76,6 +76,7 @@ export const TEST_MODELS = [
         target: 'dtmi:test:Machine;1',
         properties: [{ '@type': 'Property', name: 'rate', schema: 'double' }],
       },
+      { '@type': 'Relationship', name: 'locatedIn', target: 'dtmi:test:Line;1', maxMultiplicity: 1 },
     ],
   },
   {

@@ -24,8 +24,8 @@ export class TokenStore {
       id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, created TEXT NOT NULL)`);
   }
 
-  count(): number {
-    return this.db.prepare('SELECT count(*) FROM tokens').pluck().get() as number;
+  hasRole(role: Role): boolean {
+    return this.db.prepare('SELECT 1 FROM tokens WHERE role = ? LIMIT 1').get(role) !== undefined;
   }
 
   /** Creates a token; the secret is returned once and never stored. */

@@ -60,13 +60,10 @@ export class LiveGateway {
   }
 
   private dispatch(event: ImverseEvent): void {
-    let subtreeChanged = false;
-    if (
-      (event.type === EVENT_TYPES.relationshipCreated || event.type === EVENT_TYPES.relationshipDeleted) &&
-      (event.data as { $relationshipName?: string }).$relationshipName === 'contains'
-    ) {
-      subtreeChanged = true;
-    }
+    const subtreeChanged =
+      event.type === EVENT_TYPES.twinsImported ||
+      ((event.type === EVENT_TYPES.relationshipCreated || event.type === EVENT_TYPES.relationshipDeleted) &&
+        (event.data as { $relationshipName?: string }).$relationshipName === 'contains');
     for (const connection of this.connections) {
       for (const [id, subscription] of connection.subscriptions) {
         if (!matches(event, subscription.filter)) continue;
@@ -153,9 +150,10 @@ export class LiveGateway {
     }
     if (request.models !== undefined) {
       filter.models = new Set(
-        request.models.flatMap(
-          (model) => this.graph.getModel(model) && this.graph.models.descendantsOf(model),
-        ),
+        request.models.flatMap((model) => {
+          this.graph.getModel(model); // IMV_MODEL_NOT_FOUND for a model nobody uploaded
+          return this.graph.models.descendantsOf(model);
+        }),
       );
     }
     if (request.subtree !== undefined) {

@@ -44,9 +44,9 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
     '/api/v1/twins/:id',
     { config: { permission: 'read' }, schema: { tags, summary: 'Read a twin', params: idParam } },
     async (request, reply) => {
-      const twin = await graph.getTwin(request.params.id);
-      reply.header('etag', twin.doc.$etag);
-      return twin.doc;
+      const twin = await graph.getTwinJson(request.params.id);
+      reply.header('etag', twin.etag).type('application/json; charset=utf-8');
+      return twin.json;
     },
   );
 

@@ -1,0 +1,102 @@
+// The `imverse` command as a user runs it: validate models, import a plant, query, tokens.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'imverse-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function imverse(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('imverse CLI', () => {
+  it('imports the demo plant into an empty data directory, then queries it', () => {
+    const data = tempDir();
+    const imported = imverse('twin', 'import', 'examples/demo-plant.yaml', '--data', data);
+    expect(imported.err).not.toContain('error');
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/imported 2\d\d twins and \d+ relationships/);
+
+    const lines = imverse(
+      'query',
+      "SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:imverse:Line;1')",
+      '--data',
+      data,
+    );
+    expect(lines.code).toBe(0);
+    expect((JSON.parse(lines.out) as { value: unknown[] }).value).toHaveLength(4);
+
+    // A second import of the same plant is refused as a whole and changes nothing.
+    const again = imverse('twin', 'import', 'examples/demo-plant.yaml', '--data', data);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/error IMV_TWIN_EXISTS/);
+    const count = imverse('query', 'SELECT COUNT() FROM DIGITALTWINS', '--data', data);
+    expect(JSON.parse(count.out).value[0].COUNT).toBeGreaterThan(200);
+    expect(JSON.parse(count.out).value[0].COUNT).toBeLessThan(300);
+  });
+
+  it('reports a broken plant file with its line and imports nothing', () => {
+    const data = tempDir();
+    const file = join(data, 'broken.yaml');
+    writeFileSync(
+      file,
+      'imverse: plant/v1\nprefix: 88.100.9\ntwins:\n  - id: a\n    model: Machine\n    properties: { state: exploded }\n',
+    );
+    const result = imverse('twin', 'import', file, '--data', data);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('IMV_IMPORT_INVALID');
+    expect(result.err).toContain('/twins/0/properties/state');
+    const count = imverse('query', 'SELECT COUNT() FROM DIGITALTWINS', '--data', data);
+    expect(JSON.parse(count.out).value).toEqual([{ COUNT: 0 }]);
+  });
+
+  it('validates DTDL files, naming file, path and rule of each problem', () => {
+    const dir = tempDir();
+    const good = join(dir, 'good.json');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        '@context': 'dtmi:dtdl:context;3',
+        '@id': 'dtmi:acme:Oven;1',
+        '@type': 'Interface',
+        extends: 'dtmi:imverse:Machine;1',
+        contents: [{ '@type': 'Property', name: 'setpoint', schema: 'double' }],
+      }),
+    );
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        '@context': 'dtmi:dtdl:context;3',
+        '@id': 'dtmi:acme:Bad;1',
+        '@type': 'Interface',
+        contents: [{ '@type': 'Property', name: '1nvalid', schema: 'double' }],
+      }),
+    );
+    const ok = imverse('model', 'validate', good);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('1 file(s) valid');
+    const failed = imverse('model', 'validate', good, bad);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/bad\.json: \/contents\/0\/name: .*\[.+\]/);
+  });
+
+  it('rejects bad arguments with a clear message', () => {
+    expect(imverse('start', '--port', 'eighty').err).toContain('a port number');
+    const token = imverse('token', 'create', '--role', 'god', '--data', tempDir());
+    expect(token.code).toBe(1);
+    expect(token.err).toContain('--role must be reader, writer or admin');
+  });
+});
