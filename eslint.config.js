@@ -37,7 +37,14 @@ export default tseslint.config(
   {
     // Domain code is pure: no storage, network or protocol libraries, and no reaching into the edges.
     files: ['src/core/**/*.ts', 'src/model/**/*.ts', 'src/twin/**/*.ts', 'src/bus/**/*.ts'],
-    ignores: ['src/**/*-store.ts', 'src/**/sqlite-*.ts', 'src/**/postgres-*.ts', 'src/**/*.test.ts', 'src/model/ontology/load.ts', 'src/bus/*-bus.ts'],
+    ignores: [
+      'src/**/*-store.ts',
+      'src/**/sqlite-*.ts',
+      'src/**/postgres-*.ts',
+      'src/**/*.test.ts',
+      'src/model/ontology/load.ts',
+      'src/bus/*-bus.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
