@@ -93,6 +93,23 @@ describe('imverse CLI', () => {
     expect(failed.err).toMatch(/bad\.json: \/contents\/0\/name: .*\[.+\]/);
   });
 
+  it('creates a token limited to tenant prefixes', () => {
+    const result = imverse(
+      'token',
+      'create',
+      '--role',
+      'reader',
+      '--prefix',
+      '88.100.1',
+      '--prefix',
+      'acme',
+      '--data',
+      tempDir(),
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/created reader token \w+ for "cli" limited to 88\.100\.1, ACME:\nimv_/);
+  });
+
   it('rejects bad arguments with a clear message', () => {
     expect(imverse('start', '--port', 'eighty').err).toContain('a port number');
     const token = imverse('token', 'create', '--role', 'god', '--data', tempDir());

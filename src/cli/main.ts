@@ -72,6 +72,11 @@ token
   .description('Create a bearer token in a data directory and print it once')
   .requiredOption('-r, --role <role>', 'reader, writer or admin')
   .option('-n, --name <name>', 'who or what it is for', 'cli')
+  .option(
+    '-P, --prefix <prefix>',
+    'limit the token to identifiers under this prefix (tenant); repeat for several',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((options) => runCommand(() => tokenCreateCommand(options)));
 

@@ -46,6 +46,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /** The twin graph as this caller may see it (its tenants' prefixes). */
+    graph: TwinGraph;
   }
 }
 
@@ -65,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const metrics = new Metrics(options.graph);
 
+  app.decorateRequest('graph', null as unknown as TwinGraph);
   app.addContentTypeParser(
     'application/json-patch+json',
     { parseAs: 'string' },
@@ -107,10 +110,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             : 'The bearer token is not valid: unknown or revoked',
       );
     }
-    if (!allows(principal.role, permission)) {
-      throw new AuthError('IMV_AUTH_FORBIDDEN', `Role ${principal.role} may not ${permission}`);
+    if (!allows(principal, permission)) {
+      throw new AuthError(
+        'IMV_AUTH_FORBIDDEN',
+        permission === 'platform' && principal.role === 'admin'
+          ? 'Only an admin token not limited to prefixes may do this'
+          : `Role ${principal.role} may not ${permission}`,
+      );
     }
     request.principal = principal;
+    request.graph = options.graph.withScope(principal.prefixes);
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(

@@ -22,6 +22,7 @@ import { validateRelationshipProperties, validateTwinContent } from '../model/va
 import { contentOf, etagOf, versionFromEtag } from './doc.js';
 import { applyPatch, checkPatch, type PatchOperation } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
+import { TenantScope } from './TenantScope.js';
 import { decodeContinuation, encodeContinuation } from './paging.js';
 import type {
   NewRelationship,
@@ -34,6 +35,8 @@ import type {
 
 export interface TwinGraphOptions {
   readonly now?: () => Date;
+  /** The tenants (identifier prefixes) this view of the graph may touch; all when absent. */
+  readonly scope?: TenantScope;
   /** Models that ship with the platform: always present, never deleted. */
   readonly builtInModels?: ReadonlySet<string>;
 }
@@ -64,6 +67,7 @@ const MAX_ISSUES = 100;
 export class TwinGraph {
   private readonly now: () => Date;
   private readonly builtIn: ReadonlySet<string>;
+  readonly scope: TenantScope;
 
   constructor(
     readonly store: TwinStore,
@@ -73,6 +77,17 @@ export class TwinGraph {
   ) {
     this.now = options.now ?? (() => new Date());
     this.builtIn = options.builtInModels ?? new Set();
+    this.scope = options.scope ?? TenantScope.UNRESTRICTED;
+  }
+
+  /** The same graph as seen by a caller limited to some prefixes (tenants). */
+  withScope(prefixes: readonly string[] | undefined): TwinGraph {
+    if (prefixes === undefined && !this.scope.restricted) return this;
+    return new TwinGraph(this.store, this.models, this.bus, {
+      now: this.now,
+      builtInModels: this.builtIn,
+      scope: new TenantScope(prefixes),
+    });
   }
 
   /** Registers the models the store holds (after the built-in ones the registry was given). */
@@ -129,6 +144,7 @@ export class TwinGraph {
 
   async getTwin(id: string): Promise<StoredTwin> {
     const key = normalizeIdentifier(id, '/$dtId');
+    this.scope.check(key, '/$dtId');
     const twin = await this.store.getTwin(key);
     if (twin === undefined) throw new NotFoundError('IMV_TWIN_NOT_FOUND', `Twin ${key} not found`);
     return twin;
@@ -137,6 +153,7 @@ export class TwinGraph {
   /** A twin's stored JSON and ETag, without parsing it: the hot path of twin reads. */
   async getTwinJson(id: string): Promise<{ etag: string; json: string }> {
     const key = normalizeIdentifier(id, '/$dtId');
+    this.scope.check(key, '/$dtId');
     const twin = await this.store.getTwinJson(key);
     if (twin === undefined) throw new NotFoundError('IMV_TWIN_NOT_FOUND', `Twin ${key} not found`);
     return { etag: etagOf(twin.version), json: twin.json };
@@ -145,6 +162,7 @@ export class TwinGraph {
   /** Creates the twin, or replaces it when it exists (PUT semantics; If-None-Match: * forbids replacing). */
   async putTwin(id: string, body: unknown, preconditions: Preconditions = {}): Promise<StoredTwin> {
     const key = normalizeIdentifier(id, '/$dtId');
+    this.scope.check(key, '/$dtId');
     const draft = this.draftTwin(key, body);
     const existing = await this.store.getTwin(key);
     if (existing === undefined) {
@@ -418,7 +436,15 @@ export class TwinGraph {
       offset,
       limit: pageSize + 1,
     });
-    return this.page(rows, offset, pageSize, `rel:${options.direction}:${twin.id}:${options.name ?? ''}`);
+    const page = this.page(
+      rows,
+      offset,
+      pageSize,
+      `rel:${options.direction}:${twin.id}:${options.name ?? ''}`,
+    );
+    if (!this.scope.restricted) return page;
+    const otherEnd = (rel: RelationshipDoc) => (options.direction === 'out' ? rel.$targetId : rel.$sourceId);
+    return { ...page, value: page.value.filter((rel) => this.scope.allows(otherEnd(rel))) };
   }
 
   private checkRelationship(twin: StoredTwin, relationshipId: string, body: unknown): NewRelationship {
@@ -438,6 +464,7 @@ export class TwinGraph {
       });
     }
     const target = normalizeIdentifier(record.$targetId, '/$targetId');
+    this.scope.check(target, '/$targetId');
     const declared = this.models.get(twin.model)?.relationships.get(name);
     if (declared === undefined) {
       throw new ValidationError(
@@ -506,7 +533,11 @@ export class TwinGraph {
     }
     const offset = continuation?.offset ?? 0;
     const pageSize = clampPageSize(request.pageSize ?? continuation?.pageSize);
-    const compiled = compileQuery(parseQuery(queryText), this.models, { offset, limit: pageSize + 1 });
+    const context = {
+      descendantsOf: (model: string) => this.models.descendantsOf(model),
+      ...(this.scope.prefixes === undefined ? {} : { prefixes: this.scope.prefixes }),
+    };
+    const compiled = compileQuery(parseQuery(queryText), context, { offset, limit: pageSize + 1 });
     if (compiled.kind === 'count') {
       const { items } = await this.store.query(compiled, 1);
       return { value: items, continuationToken: null };
@@ -539,12 +570,13 @@ export class TwinGraph {
     options: { relationship: string; direction: 'out' | 'in'; maxDepth?: number; limit?: number },
   ): Promise<TraversedTwin[]> {
     const twin = await this.getTwin(id);
-    return this.store.traverse(twin.id, {
+    const reached = await this.store.traverse(twin.id, {
       relationship: options.relationship,
       direction: options.direction,
       maxDepth: Math.min(Math.max(options.maxDepth ?? 10, 1), 50),
       limit: Math.min(Math.max(options.limit ?? 10_000, 1), 100_000),
     });
+    return this.scope.restricted ? reached.filter((entry) => this.scope.allows(entry.twin.$dtId)) : reached;
   }
 
   // ---- Bulk import
@@ -568,6 +600,14 @@ export class TwinGraph {
         return undefined;
       }
       const normalized = normalizeIdentifier(id);
+      if (!this.scope.allows(normalized)) {
+        issues.push({
+          path,
+          message: `${normalized} is outside the prefixes this token may use`,
+          rule: 'IMV_AUTH_FORBIDDEN',
+        });
+        return undefined;
+      }
       canonical.set(id, normalized);
       return normalized;
     };

@@ -8,6 +8,8 @@ export interface TokenInfo {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
+  /** Identifier prefixes (tenants) the token is limited to; every prefix when absent. */
+  readonly prefixes?: readonly string[];
   readonly created: string;
 }
 
@@ -21,7 +23,8 @@ export class TokenStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS tokens (
-      id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, created TEXT NOT NULL)`);
+      id TEXT PRIMARY KEY, digest BLOB NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, created TEXT NOT NULL,
+      prefixes TEXT)`);
   }
 
   hasRole(role: Role): boolean {
@@ -29,20 +32,30 @@ export class TokenStore {
   }
 
   /** Creates a token; the secret is returned once and never stored. */
-  create(name: string, role: Role): { token: string; info: TokenInfo } {
+  create(name: string, role: Role, prefixes?: readonly string[]): { token: string; info: TokenInfo } {
     const id = randomBytes(6).toString('hex');
     const token = `${TOKEN_PREFIX}${id}_${randomBytes(24).toString('base64url')}`;
-    const info: TokenInfo = { id, name, role, created: new Date().toISOString() };
+    const scope = prefixes === undefined ? undefined : prefixes.map((prefix) => prefix.toUpperCase());
+    const info: TokenInfo = {
+      id,
+      name,
+      role,
+      ...(scope ? { prefixes: scope } : {}),
+      created: new Date().toISOString(),
+    };
     this.db
-      .prepare('INSERT INTO tokens (id, digest, name, role, created) VALUES (?, ?, ?, ?, ?)')
-      .run(id, digest(token), name, role, info.created);
+      .prepare('INSERT INTO tokens (id, digest, name, role, created, prefixes) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, digest(token), name, role, info.created, scope === undefined ? null : JSON.stringify(scope));
     return { token, info };
   }
 
   list(): TokenInfo[] {
-    return this.db
-      .prepare('SELECT id, name, role, created FROM tokens ORDER BY created')
-      .all() as TokenInfo[];
+    const rows = this.db
+      .prepare('SELECT id, name, role, created, prefixes FROM tokens ORDER BY created')
+      .all() as Array<Omit<TokenInfo, 'prefixes'> & { prefixes: string | null }>;
+    return rows.map(({ prefixes, ...info }) =>
+      prefixes === null ? info : { ...info, prefixes: JSON.parse(prefixes) as string[] },
+    );
   }
 
   revoke(id: string): void {
@@ -56,11 +69,17 @@ export class TokenStore {
     const cached = this.cache.get(token);
     if (cached !== undefined) return cached ?? undefined;
     const presented = digest(token);
-    const row = this.db.prepare('SELECT digest, name, role FROM tokens WHERE digest = ?').get(presented) as
-      { digest: Buffer; name: string; role: Role } | undefined;
-    const principal =
+    const row = this.db
+      .prepare('SELECT digest, name, role, prefixes FROM tokens WHERE digest = ?')
+      .get(presented) as { digest: Buffer; name: string; role: Role; prefixes: string | null } | undefined;
+    const principal: Principal | undefined =
       row !== undefined && timingSafeEqual(row.digest, presented)
-        ? { name: row.name, role: row.role, via: 'token' as const }
+        ? {
+            name: row.name,
+            role: row.role,
+            via: 'token',
+            ...(row.prefixes === null ? {} : { prefixes: JSON.parse(row.prefixes) as string[] }),
+          }
         : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(token, principal ?? null);

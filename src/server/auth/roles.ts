@@ -2,16 +2,18 @@
 export const ROLES = ['reader', 'writer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'read' | 'write' | 'admin';
+/** `platform` is admin over every tenant: models and token management; a prefix-scoped admin lacks it. */
+export type Permission = 'read' | 'write' | 'admin' | 'platform';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   reader: new Set(['read']),
   writer: new Set(['read', 'write']),
-  admin: new Set(['read', 'write', 'admin']),
+  admin: new Set(['read', 'write', 'admin', 'platform']),
 };
 
-export function allows(role: Role, permission: Permission): boolean {
-  return GRANTS[role].has(permission);
+export function allows(principal: Pick<Principal, 'role' | 'prefixes'>, permission: Permission): boolean {
+  if (permission === 'platform' && principal.prefixes !== undefined) return false;
+  return GRANTS[principal.role].has(permission);
 }
 
 export function isRole(value: unknown): value is Role {
@@ -23,4 +25,6 @@ export interface Principal {
   readonly role: Role;
   /** How it was authenticated: a token, or anonymous local access in demo mode. */
   readonly via: 'token' | 'demo';
+  /** The identifier prefixes (tenants) it may touch; every prefix when absent. */
+  readonly prefixes?: readonly string[];
 }

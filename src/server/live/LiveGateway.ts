@@ -26,6 +26,8 @@ interface Subscription {
 
 interface Connection {
   readonly socket: WebSocket;
+  /** The graph as this viewer may see it: its tenants' prefixes. */
+  readonly graph: TwinGraph;
   readonly subscriptions: Map<string, Subscription>;
 }
 
@@ -35,14 +37,13 @@ export class LiveGateway {
 
   constructor(
     bus: EventBus,
-    private readonly graph: TwinGraph,
     private readonly metrics: Metrics,
   ) {
     this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
   }
 
-  attach(socket: WebSocket): void {
-    const connection: Connection = { socket, subscriptions: new Map() };
+  attach(socket: WebSocket, graph: TwinGraph): void {
+    const connection: Connection = { socket, graph, subscriptions: new Map() };
     this.connections.add(connection);
     this.metrics.liveConnections.inc();
     socket.on('message', (data, isBinary) => {
@@ -65,6 +66,7 @@ export class LiveGateway {
       ((event.type === EVENT_TYPES.relationshipCreated || event.type === EVENT_TYPES.relationshipDeleted) &&
         (event.data as { $relationshipName?: string }).$relationshipName === 'contains');
     for (const connection of this.connections) {
+      if (connection.graph.scope.restricted && !visibleTo(event, connection.graph)) continue;
       for (const [id, subscription] of connection.subscriptions) {
         if (!matches(event, subscription.filter)) continue;
         if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
@@ -79,7 +81,9 @@ export class LiveGateway {
     for (const connection of this.connections) {
       for (const subscription of connection.subscriptions.values()) {
         if (subscription.request.subtree === undefined) continue;
-        subscription.filter = await this.resolve(subscription.request).catch(() => subscription.filter);
+        subscription.filter = await this.resolve(connection.graph, subscription.request).catch(
+          () => subscription.filter,
+        );
       }
     }
   }
@@ -115,7 +119,7 @@ export class LiveGateway {
           );
         }
         const request = checkFilter(filter);
-        connection.subscriptions.set(key, { request, filter: await this.resolve(request) });
+        connection.subscriptions.set(key, { request, filter: await this.resolve(connection.graph, request) });
         send(connection.socket, { type: 'subscribed', id: key });
       } else if (type === 'unsubscribe') {
         const key = subscriptionId(id);
@@ -138,7 +142,7 @@ export class LiveGateway {
     }
   }
 
-  private async resolve(request: LiveFilter): Promise<ResolvedFilter> {
+  private async resolve(graph: TwinGraph, request: LiveFilter): Promise<ResolvedFilter> {
     const filter: {
       twins?: Set<string>;
       models?: Set<string>;
@@ -151,14 +155,14 @@ export class LiveGateway {
     if (request.models !== undefined) {
       filter.models = new Set(
         request.models.flatMap((model) => {
-          this.graph.getModel(model); // IMV_MODEL_NOT_FOUND for a model nobody uploaded
-          return this.graph.models.descendantsOf(model);
+          graph.getModel(model); // IMV_MODEL_NOT_FOUND for a model nobody uploaded
+          return graph.models.descendantsOf(model);
         }),
       );
     }
     if (request.subtree !== undefined) {
-      const root = await this.graph.getTwin(request.subtree);
-      const contained = await this.graph.traverse(root.id, {
+      const root = await graph.getTwin(request.subtree);
+      const contained = await graph.traverse(root.id, {
         relationship: 'contains',
         direction: 'out',
         maxDepth: 50,
@@ -169,6 +173,13 @@ export class LiveGateway {
     if (request.types !== undefined) filter.types = new Set(request.types);
     return filter;
   }
+}
+
+/** Whether a tenant-scoped viewer may see an event: every twin it names is in its prefixes. */
+function visibleTo(event: ImverseEvent, graph: TwinGraph): boolean {
+  if (event.subject === undefined) return false;
+  const target = (event.data as { $targetId?: unknown } | null)?.$targetId;
+  return graph.scope.allows(event.subject) && (typeof target !== 'string' || graph.scope.allows(target));
 }
 
 function send(socket: WebSocket, message: LiveServerMessage): void {

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { LiveGateway } from '../live/LiveGateway.js';
 
-export async function liveRoutes(app: FastifyInstance, { bus, graph, metrics }: RouteDeps): Promise<void> {
-  const gateway = new LiveGateway(bus, graph, metrics);
+export async function liveRoutes(app: FastifyInstance, { bus, metrics }: RouteDeps): Promise<void> {
+  const gateway = new LiveGateway(bus, metrics);
   app.addHook('onClose', async () => gateway.close());
   app.get(
     '/api/v1/live',
@@ -18,6 +18,6 @@ export async function liveRoutes(app: FastifyInstance, { bus, graph, metrics }: 
           'receive {"type":"event","subscription":"s1","event":CloudEvent}. Browsers pass ?access_token=.',
       },
     },
-    (socket) => gateway.attach(socket),
+    (socket, request) => gateway.attach(socket, request.graph),
   );
 }

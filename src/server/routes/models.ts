@@ -32,7 +32,7 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
   app.post<{ Body: unknown }>(
     '/api/v1/models',
     {
-      config: { permission: 'admin' },
+      config: { permission: 'platform' },
       schema: {
         tags,
         summary: 'Upload DTDL interfaces: one document, or an array of them (all or nothing)',
@@ -57,7 +57,7 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/models/:id',
-    { config: { permission: 'admin' }, schema: { tags, summary: 'Delete a model no twin or model uses' } },
+    { config: { permission: 'platform' }, schema: { tags, summary: 'Delete a model no twin or model uses' } },
     async (request, reply) => {
       await graph.deleteModel(request.params.id);
       reply.code(204);

@@ -1,9 +1,8 @@
 // /api/v1/query: the Azure Digital Twins query language subset (docs/query.md).
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
 import { pageOf } from './schemas.js';
 
-export async function queryRoutes(app: FastifyInstance, { graph }: RouteDeps): Promise<void> {
+export async function queryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { query?: string; pageSize?: number; continuationToken?: string } }>(
     '/api/v1/query',
     {
@@ -24,7 +23,7 @@ export async function queryRoutes(app: FastifyInstance, { graph }: RouteDeps): P
     },
     async (request) => {
       const { query, ...page } = request.body;
-      return graph.query(query, page);
+      return request.graph.query(query, page);
     },
   );
 }

@@ -1,6 +1,5 @@
 // /api/v1/twins/{id}/relationships: a twin's outgoing and incoming relationships.
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
 import { anyObject, pageOf, pageQuery, preconditionHeaders, preconditions } from './schemas.js';
 
 type RelParams = { id: string; relId: string };
@@ -10,7 +9,7 @@ const relParams = {
   required: ['id', 'relId'],
 } as const;
 
-export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteDeps): Promise<void> {
+export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['relationships'];
   const listQuery = {
     type: 'object',
@@ -37,7 +36,7 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
       },
       async (request) => {
         const { relationshipName, ...page } = request.query;
-        return graph.listRelationships(request.params.id, {
+        return request.graph.listRelationships(request.params.id, {
           direction,
           ...(relationshipName === undefined ? {} : { name: relationshipName }),
           ...page,
@@ -50,7 +49,7 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
     '/api/v1/twins/:id/relationships/:relId',
     { config: { permission: 'read' }, schema: { tags, summary: 'Read a relationship', params: relParams } },
     async (request, reply) => {
-      const doc = await graph.getRelationship(request.params.id, request.params.relId);
+      const doc = await request.graph.getRelationship(request.params.id, request.params.relId);
       reply.header('etag', doc.$etag);
       return doc;
     },
@@ -69,7 +68,7 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
       },
     },
     async (request, reply) => {
-      const doc = await graph.putRelationship(
+      const doc = await request.graph.putRelationship(
         request.params.id,
         request.params.relId,
         request.body,
@@ -93,7 +92,7 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
       },
     },
     async (request, reply) => {
-      const doc = await graph.patchRelationship(
+      const doc = await request.graph.patchRelationship(
         request.params.id,
         request.params.relId,
         request.body,
@@ -111,7 +110,11 @@ export async function relationshipRoutes(app: FastifyInstance, { graph }: RouteD
       schema: { tags, summary: 'Delete a relationship', params: relParams, headers: preconditionHeaders },
     },
     async (request, reply) => {
-      await graph.deleteRelationship(request.params.id, request.params.relId, preconditions(request.headers));
+      await request.graph.deleteRelationship(
+        request.params.id,
+        request.params.relId,
+        preconditions(request.headers),
+      );
       reply.code(204);
     },
   );

@@ -2,12 +2,11 @@
 // (responseCode 1 and typed, indexed values), so Handle tooling can read our identifiers.
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
-import type { RouteDeps } from '../app.js';
 import { twinPath } from './twins.js';
 
 const TTL_SECONDS = 86_400;
 
-export async function resolveRoutes(app: FastifyInstance, { graph }: RouteDeps): Promise<void> {
+export async function resolveRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { '*': string } }>(
     '/api/v1/resolve/*',
     {
@@ -22,7 +21,7 @@ export async function resolveRoutes(app: FastifyInstance, { graph }: RouteDeps):
       const identifier = request.params['*'];
       let twin;
       try {
-        twin = await graph.getTwin(identifier);
+        twin = await request.graph.getTwin(identifier);
       } catch (error) {
         if (error instanceof NotFoundError) {
           throw new NotFoundError(

@@ -1,12 +1,11 @@
 // /api/v1/twins: create, read, replace, patch (JSON Patch), delete, list and traverse twins.
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
-import type { RouteDeps } from '../app.js';
 import { anyObject, idParam, pageOf, pageQuery, preconditionHeaders, preconditions } from './schemas.js';
 
 type IdParams = { id: string };
 
-export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Promise<void> {
+export async function twinRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['twins'];
 
   app.get<{ Querystring: { model?: string; pageSize?: number; continuationToken?: string } }>(
@@ -20,7 +19,7 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
         response: { 200: pageOf('A page of twins') },
       },
     },
-    async (request) => graph.listTwins(request.query),
+    async (request) => request.graph.listTwins(request.query),
   );
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -34,7 +33,9 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      const created = await graph.putTwin(request.body.$dtId as string, request.body, { ifNoneMatch: '*' });
+      const created = await request.graph.putTwin(request.body.$dtId as string, request.body, {
+        ifNoneMatch: '*',
+      });
       reply.code(201).header('etag', created.doc.$etag).header('location', twinPath(created.id));
       return created.doc;
     },
@@ -44,7 +45,7 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
     '/api/v1/twins/:id',
     { config: { permission: 'read' }, schema: { tags, summary: 'Read a twin', params: idParam } },
     async (request, reply) => {
-      const twin = await graph.getTwinJson(request.params.id);
+      const twin = await request.graph.getTwinJson(request.params.id);
       reply.header('etag', twin.etag).type('application/json; charset=utf-8');
       return twin.json;
     },
@@ -64,7 +65,11 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      const stored = await graph.putTwin(request.params.id, request.body, preconditions(request.headers));
+      const stored = await request.graph.putTwin(
+        request.params.id,
+        request.body,
+        preconditions(request.headers),
+      );
       reply.code(stored.version === 1 ? 201 : 200).header('etag', stored.doc.$etag);
       return stored.doc;
     },
@@ -83,7 +88,11 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      const updated = await graph.patchTwin(request.params.id, request.body, preconditions(request.headers));
+      const updated = await request.graph.patchTwin(
+        request.params.id,
+        request.body,
+        preconditions(request.headers),
+      );
       reply.header('etag', updated.doc.$etag);
       return updated.doc;
     },
@@ -101,7 +110,7 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      await graph.deleteTwin(request.params.id, preconditions(request.headers));
+      await request.graph.deleteTwin(request.params.id, preconditions(request.headers));
       reply.code(204);
     },
   );
@@ -131,7 +140,7 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
     },
     async (request) => {
       const { relationship = 'contains', direction = 'out', maxDepth, limit } = request.query;
-      const twins = await graph.traverse(request.params.id, {
+      const twins = await request.graph.traverse(request.params.id, {
         relationship,
         direction,
         ...(maxDepth === undefined ? {} : { maxDepth }),
@@ -160,7 +169,7 @@ export async function twinRoutes(app: FastifyInstance, { graph }: RouteDeps): Pr
     },
     async (request) => {
       const body = request.body as { twins: unknown[]; relationships?: unknown[] };
-      return graph.importTwins({
+      return request.graph.importTwins({
         twins: body.twins.map((twin, index) => seedOf(twin, index)),
         relationships: (body.relationships ?? []).map((rel, index) => relationshipSeedOf(rel, index)),
       });

@@ -76,6 +76,7 @@ export function compileQuery(
       if (ix.residual !== undefined) where.push(ix.residual);
     } else where.push(predicates.expr(c));
   });
+  if (ctx.prefixes !== undefined) where.push(...tenantConditions(scope, ctx.prefixes));
   const body = concat(
     ' FROM ',
     from,
@@ -118,6 +119,32 @@ export function compileQuery(
   };
   if (top !== undefined) compiled.top = top;
   return compiled;
+}
+
+/**
+ * Keeps a tenant-scoped caller inside its prefixes: every twin the query touches (and both ends of
+ * every relationship of FROM RELATIONSHIPS) must have an identifier under one of them. Identifiers
+ * are stored normalised as PREFIX/SUFFIX, so a prefix is the index range ['PREFIX/', 'PREFIX0').
+ */
+function tenantConditions(scope: Scope, prefixes: readonly string[]): Sql[] {
+  const inScope = (column: string): Sql =>
+    prefixes.length === 0
+      ? sql('0')
+      : concat(
+          '(',
+          join(
+            prefixes.map((p) => sql(`(${column} >= ? AND ${column} < ?)`, `${p}/`, `${p}0`)),
+            ' OR ',
+          ),
+          ')',
+        );
+  if (scope.root.kind === 'relationship') {
+    const table = scope.root.table;
+    return ['source', 'target'].map((end) =>
+      concat(`EXISTS (SELECT 1 FROM twins e WHERE e.pk = ${table}.${end} AND `, inScope('e.id'), ')'),
+    );
+  }
+  return scope.twinTables().map((table) => inScope(`${table}.id`));
 }
 
 /** SELECT T, C.name AS n, …: whole collections as documents, properties as JSON (absent when undefined). */

@@ -6,6 +6,8 @@ export { compileQuery } from './compile.js';
 export interface QueryContext {
   /** The model and every model that extends it, directly or not. */
   descendantsOf(modelId: string): readonly string[];
+  /** When set, only twins whose identifier starts with one of these prefixes (tenants) are seen. */
+  readonly prefixes?: readonly string[];
 }
 
 export interface CompiledQuery {

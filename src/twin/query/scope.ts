@@ -79,6 +79,11 @@ export class Scope {
     this.collections.push(this.root);
   }
 
+  /** The SQL table aliases of the twin collections (FROM and every JOIN target). */
+  twinTables(): string[] {
+    return this.collections.filter((c) => c.kind === 'twin').map((c) => c.table);
+  }
+
   get hasJoins(): boolean {
     return this.collections.length > 1;
   }
