@@ -123,6 +123,7 @@ async function importPhase(dir: string, target: number): Promise<void> {
       process.stderr.write(`  ${twins} twins, ${(twins / seconds).toFixed(0)} twins/s\r`);
     }
   }
+  process.stderr.write('\n');
   const seconds = (performance.now() - started) / 1000;
   core.store.db.pragma('optimize');
   await core.close();
@@ -158,6 +159,14 @@ async function queryPhase(dir: string, workshops: number): Promise<void> {
     );
     return page.value.length;
   });
+  const machines = workshops * LINES_PER_WORKSHOP * STATIONS_PER_LINE;
+  const selectiveQuery = await timed(500, async (i) => {
+    const serial = `SN-${(i * 104729) % machines}`;
+    const page = await core.graph.query(
+      `SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL('dtmi:imverse:Machine;1') AND T.serialNumber = '${serial}'`,
+    );
+    return page.value.length;
+  });
   const joinQuery = await timed(500, async (i) => {
     const page = await core.graph.query(
       `SELECT M FROM DIGITALTWINS W JOIN L RELATED W.contains JOIN S RELATED L.contains JOIN M RELATED S.hosts ` +
@@ -179,9 +188,12 @@ async function queryPhase(dir: string, workshops: number): Promise<void> {
   });
   const rss = process.memoryUsage().rss;
   await core.close();
-  console.log(`recovery: open + first read after restart ${ms(recovery)}`);
+  console.log(`recovery: open + first read after a kill -9 during writes ${ms(recovery)}`);
   console.log(
     `model+property query (page of 100): p50 ${ms(propertyQuery.p50)}, p99 ${ms(propertyQuery.p99)}`,
+  );
+  console.log(
+    `selective query (one machine by serial number): p50 ${ms(selectiveQuery.p50)}, p99 ${ms(selectiveQuery.p99)}`,
   );
   console.log(
     `3-hop join query workshop→line→station→machine (page of 100): p50 ${ms(joinQuery.p50)}, p99 ${ms(joinQuery.p99)}`,
@@ -189,8 +201,16 @@ async function queryPhase(dir: string, workshops: number): Promise<void> {
   console.log(`3-hop upstream traversal (feeds): p50 ${ms(traversal.p50)}, p99 ${ms(traversal.p99)}`);
   console.log(`resident memory of the restarted process after the queries: ${mib(rss)}`);
   console.log(
-    `RESULT recovery=${recovery.toFixed(0)}ms query_p99=${propertyQuery.p99.toFixed(2)}ms join3_p99=${joinQuery.p99.toFixed(2)}ms traverse3_p99=${traversal.p99.toFixed(2)}ms rss=${mib(rss)}`,
+    `RESULT recovery=${recovery.toFixed(0)}ms query_p99=${propertyQuery.p99.toFixed(2)}ms selective_p99=${selectiveQuery.p99.toFixed(2)}ms join3_p99=${joinQuery.p99.toFixed(2)}ms traverse3_p99=${traversal.p99.toFixed(2)}ms rss=${mib(rss)}`,
   );
+}
+
+/** Writes one more batch and dies by SIGKILL without closing, so the next open has to recover. */
+async function crashPhase(dir: string, workshops: number): Promise<void> {
+  const core = await openCore({ dataDir: dir, sqliteSynchronous: 'normal' });
+  await core.graph.importTwins(workshopBatch(workshops, WORKSHOPS_PER_BATCH));
+  console.log(`crash: wrote ${WORKSHOPS_PER_BATCH * TWINS_PER_WORKSHOP} more twins, then SIGKILL`);
+  process.kill(process.pid, 'SIGKILL');
 }
 
 const phase = argValue('phase', 'all');
@@ -198,11 +218,20 @@ const target = Number(argValue('twins', '5000000'));
 const workshops = Math.ceil(target / TWINS_PER_WORKSHOP);
 if (phase === 'query') {
   await queryPhase(argValue('dir', ''), workshops);
+} else if (phase === 'crash') {
+  await crashPhase(argValue('dir', ''), workshops);
 } else {
   const dir = argValue('dir', '') || mkdtempSync(join(tmpdir(), 'imverse-bench-twins-'));
   try {
     console.log(`twins benchmark: ${workshops * TWINS_PER_WORKSHOP} twins in ${dir}`);
     await importPhase(dir, target);
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', import.meta.filename, '--phase', 'crash', '--dir', dir, '--twins', String(target)],
+      {
+        stdio: 'inherit',
+      },
+    );
     const child = spawnSync(
       process.execPath,
       ['--import', 'tsx', import.meta.filename, '--phase', 'query', '--dir', dir, '--twins', String(target)],
