@@ -1,28 +1,23 @@
 // The twin graph service: validates every change against the models, writes it through the
 // store port and publishes what changed on the bus. Pure domain: no I/O of its own.
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-  type Issue,
-} from '../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
-import { identifierProblem, normalizeIdentifier } from '../core/id.js';
-import {
-  EVENT_TYPES,
-  type ImverseEvent,
-  type Page,
-  type RelationshipDoc,
-  type TwinDoc,
-} from '../core/wire.js';
+import { normalizeIdentifier } from '../core/id.js';
+import { EVENT_TYPES, type ImverseEvent, type Page, type RelationshipDoc } from '../core/wire.js';
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
-import { contentOf, etagOf, versionFromEtag } from './doc.js';
-import { applyPatch, checkPatch, type PatchOperation } from './patch.js';
+import { contentOf, etagOf } from './doc.js';
+import { applyPatch, checkPatch } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
 import { TenantScope } from './TenantScope.js';
+import { checkImport, type ImportInput } from './import-check.js';
+
+export type { ImportInput } from './import-check.js';
+import { expectedVersion, versionMismatch } from './preconditions.js';
+import { relationshipIdProblem } from './relationship-id.js';
+import { relationshipEvent, twinEvent } from './twin-events.js';
+import { restamp, stampNew, withMetadataSlots } from './metadata.js';
 import { decodeContinuation, encodeContinuation } from './paging.js';
 import type {
   NewRelationship,
@@ -53,16 +48,10 @@ export interface PageRequest {
   readonly continuationToken?: string;
 }
 
-export interface ImportInput {
-  readonly twins: ReadonlyArray<{ id: string; model: string; properties: Record<string, unknown> }>;
-  readonly relationships: ReadonlyArray<NewRelationship>;
-}
-
 export const DEFAULT_PAGE_SIZE = 100;
 /** Continuation keys of queries start with this; listings use their own. */
 const QUERY_KEY = 'q:';
 export const MAX_PAGE_SIZE = 1000;
-const MAX_ISSUES = 100;
 
 export class TwinGraph {
   private readonly now: () => Date;
@@ -191,7 +180,7 @@ export class TwinGraph {
     const patched = applyPatch(withMetadataSlots(current.doc, operations), operations);
     const content = contentOf(patched);
     throwIfIssues('IMV_TWIN_INVALID', validateTwinContent(this.models, current.model, content), current.id);
-    const draft = this.restamp(current.doc, patched, content);
+    const draft = restamp(current.doc, patched, content, this.now().toISOString());
     const updated = await this.store.replaceTwin(draft, expected);
     await this.publish([
       twinEvent(EVENT_TYPES.twinUpdated, updated.doc, { twin: updated.doc, patch: operations }),
@@ -259,40 +248,11 @@ export class TwinGraph {
       });
     }
     throwIfIssues('IMV_TWIN_INVALID', validateTwinContent(this.models, model, content), key, at);
-    const time = this.now().toISOString();
-    const fieldMetadata: Record<string, { lastUpdateTime: string; sourceTime?: string }> = {};
-    for (const field of Object.keys(content)) {
-      const given = metadata?.[field] as { sourceTime?: unknown } | undefined;
-      fieldMetadata[field] =
-        typeof given?.sourceTime === 'string'
-          ? { lastUpdateTime: time, sourceTime: given.sourceTime }
-          : { lastUpdateTime: time };
-    }
-    return { $dtId: key, $metadata: { $model: model, $lastUpdateTime: time, ...fieldMetadata }, ...content };
-  }
-
-  /** Carries metadata over a patch: changed fields get a new lastUpdateTime, removed ones lose theirs. */
-  private restamp(before: TwinDoc, after: TwinDoc, content: Record<string, unknown>): TwinDraft {
-    const time = this.now().toISOString();
-    const metadata: TwinDoc['$metadata'] = { ...after.$metadata, $lastUpdateTime: time };
-    for (const field of Object.keys(metadata)) {
-      if (!field.startsWith('$') && !(field in content)) delete metadata[field];
-    }
-    for (const field of Object.keys(content)) {
-      const previous = before.$metadata[field];
-      const patchedMeta = after.$metadata[field];
-      const changed = JSON.stringify(before[field]) !== JSON.stringify(after[field]);
-      const sourceTimeChanged = JSON.stringify(previous) !== JSON.stringify(patchedMeta);
-      if (changed || sourceTimeChanged || previous === undefined) {
-        const sourceTime = typeof patchedMeta === 'object' ? patchedMeta.sourceTime : undefined;
-        metadata[field] =
-          sourceTime === undefined || (changed && !sourceTimeChanged)
-            ? { lastUpdateTime: time }
-            : { lastUpdateTime: time, sourceTime };
-      }
-    }
-    const { $etag: _etag, ...rest } = after;
-    return { ...rest, $metadata: metadata } as TwinDraft;
+    return {
+      $dtId: key,
+      $metadata: stampNew(model, content, metadata, this.now().toISOString()),
+      ...content,
+    };
   }
 
   // ---- Relationships
@@ -316,7 +276,10 @@ export class TwinGraph {
     preconditions: Preconditions = {},
   ): Promise<RelationshipDoc> {
     const twin = await this.getTwin(source);
-    checkRelationshipId(relationshipId);
+    const idProblem = relationshipIdProblem(relationshipId);
+    if (idProblem !== undefined) {
+      throw new ValidationError('IMV_ID_MALFORMED', idProblem, { path: '/$relationshipId' });
+    }
     const fields = this.checkRelationship(twin, relationshipId, body);
     const target = await this.store.getTwin(fields.target);
     if (target === undefined) {
@@ -586,121 +549,15 @@ export class TwinGraph {
     input: ImportInput,
     onProgress?: (progress: { twins: number; relationships: number }) => void,
   ): Promise<{ twins: number; relationships: number }> {
-    const time = this.now().toISOString();
-    const issues: Issue[] = [];
-    /** Model of each twin the batch creates or refers to, by normalised identifier. */
-    const modelOf = new Map<string, string>();
-    const canonical = new Map<string, string>();
-    const normal = (id: string, path: string): string | undefined => {
-      const known = canonical.get(id);
-      if (known !== undefined) return known;
-      const problem = identifierProblem(id);
-      if (problem !== undefined) {
-        issues.push({ path, message: `Malformed identifier "${id}": ${problem}`, rule: 'IMV_ID_MALFORMED' });
-        return undefined;
-      }
-      const normalized = normalizeIdentifier(id);
-      if (!this.scope.allows(normalized)) {
-        issues.push({
-          path,
-          message: `${normalized} is outside the prefixes this token may use`,
-          rule: 'IMV_AUTH_FORBIDDEN',
-        });
-        return undefined;
-      }
-      canonical.set(id, normalized);
-      return normalized;
-    };
-
-    const drafts: TwinDraft[] = [];
-    for (let index = 0; index < input.twins.length && issues.length < MAX_ISSUES; index++) {
-      const seed = input.twins[index]!;
-      const at = `/twins/${index}`;
-      const id = normal(seed.id, `${at}/id`);
-      if (id === undefined) continue;
-      if (!this.models.has(seed.model)) {
-        issues.push({
-          path: `${at}/model`,
-          message: `Model ${seed.model} is not known`,
-          rule: 'IMV_MODEL_UNKNOWN',
-        });
-        continue;
-      }
-      for (const issue of validateTwinContent(this.models, seed.model, seed.properties)) {
-        issues.push({ ...issue, path: `${at}/properties${issue.path}` });
-      }
-      modelOf.set(id, seed.model);
-      const metadata: TwinDraft['$metadata'] = { $model: seed.model, $lastUpdateTime: time };
-      for (const field in seed.properties) metadata[field] = { lastUpdateTime: time };
-      drafts.push({ $dtId: id, $metadata: metadata, ...seed.properties });
-    }
-
-    const relationships: NewRelationship[] = [];
-    const drafted = new Set(modelOf.keys());
-    /** Relationships per source and name, for maxMultiplicity. */
-    const outgoing = new Map<string, number>();
-    for (let index = 0; index < input.relationships.length && issues.length < MAX_ISSUES; index++) {
-      const given = input.relationships[index]!;
-      const at = `/relationships/${index}`;
-      const source = normal(given.source, `${at}/source`);
-      const target = normal(given.target, `${at}/target`);
-      if (source === undefined || target === undefined) continue;
-      const rel: NewRelationship = { ...given, source, target };
-      relationships.push(rel);
-      const sourceModel = modelOf.get(source) ?? (await this.storedModelOf(source, modelOf));
-      const targetModel = modelOf.get(target) ?? (await this.storedModelOf(target, modelOf));
-      if (sourceModel === undefined || targetModel === undefined) {
-        const missing = sourceModel === undefined ? source : target;
-        issues.push({
-          path: `${at}/${sourceModel === undefined ? 'source' : 'target'}`,
-          message: `Twin ${missing} is neither in the batch nor stored`,
-          rule: 'IMV_RELATIONSHIP_TARGET_MISSING',
-        });
-        continue;
-      }
-      const declared = this.models.get(sourceModel)?.relationships.get(rel.name);
-      if (declared === undefined) {
-        issues.push({
-          path: `${at}/name`,
-          message: `Model ${sourceModel} declares no relationship "${rel.name}"`,
-          rule: 'IMV_RELATIONSHIP_INVALID',
-        });
-        continue;
-      }
-      if (declared.maxMultiplicity !== undefined) {
-        const key = `${source}\n${rel.name}`;
-        const count =
-          (outgoing.get(key) ??
-            (drafted.has(source)
-              ? 0
-              : await this.countOutgoing(source, rel.name, declared.maxMultiplicity))) + 1;
-        outgoing.set(key, count);
-        if (count > declared.maxMultiplicity) {
-          issues.push({
-            path: `${at}/name`,
-            message: `Twin ${source} may have at most ${declared.maxMultiplicity} "${rel.name}" relationship(s)`,
-            rule: 'IMV_RELATIONSHIP_INVALID',
-          });
-        }
-      }
-      if (declared.target !== undefined && !this.models.isOfModel(targetModel, declared.target)) {
-        issues.push({
-          path: `${at}/target`,
-          message: `"${rel.name}" must target a ${declared.target}; ${target} is a ${targetModel}`,
-          rule: 'IMV_RELATIONSHIP_INVALID',
-        });
-      }
-      for (const issue of validateRelationshipProperties(declared, rel.properties)) {
-        issues.push({ ...issue, path: `${at}/properties${issue.path}` });
-      }
-    }
-    if (issues.length > 0) {
-      throw new ValidationError(
-        'IMV_IMPORT_INVALID',
-        `The plant has ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problem(s); first: ${issues[0]!.path}: ${issues[0]!.message}`,
-        { issues },
-      );
-    }
+    const { drafts, relationships } = await checkImport(input, {
+      models: this.models,
+      scope: this.scope,
+      time: this.now().toISOString(),
+      storedModelOf: async (id) => (await this.store.getTwin(id))?.model,
+      countOutgoing: async (source, name, max) =>
+        (await this.store.listRelationships(source, { direction: 'out', name, offset: 0, limit: max + 1 }))
+          .length,
+    });
     await this.store.bulkInsert(drafts, relationships, onProgress);
     const counts = { twins: drafts.length, relationships: relationships.length };
     await this.publish([makeEvent(EVENT_TYPES.twinsImported, counts)]);
@@ -708,17 +565,6 @@ export class TwinGraph {
   }
 
   // ---- Helpers
-
-  private async countOutgoing(source: string, name: string, max: number): Promise<number> {
-    return (await this.store.listRelationships(source, { direction: 'out', name, offset: 0, limit: max + 1 }))
-      .length;
-  }
-
-  private async storedModelOf(id: string, cache: Map<string, string>): Promise<string | undefined> {
-    const model = (await this.store.getTwin(id))?.model;
-    if (model !== undefined) cache.set(id, model);
-    return model;
-  }
 
   private pageOf(request: PageRequest, key: string): { offset: number; pageSize: number } {
     if (request.continuationToken === undefined)
@@ -766,43 +612,6 @@ function clampPageSize(size: number | undefined): number {
   return size;
 }
 
-function versionMismatch(id: string, current: number, expected: number): PreconditionFailedError {
-  return new PreconditionFailedError(
-    `${id} is at version W/"${current}", not the W/"${expected}" given in If-Match`,
-    {
-      path: '/If-Match',
-    },
-  );
-}
-
-/** Adds empty $metadata entries for fields a patch sets a sourceTime on, so a field and its
- *  sourceTime can be added in one patch. */
-function withMetadataSlots(doc: TwinDoc, operations: readonly PatchOperation[]): TwinDoc {
-  const missing = operations
-    .map((op) => /^\/\$metadata\/([^/]+)\/sourceTime$/.exec(op.path)?.[1])
-    .filter((field): field is string => field !== undefined && doc.$metadata[field] === undefined);
-  if (missing.length === 0) return doc;
-  const metadata = { ...doc.$metadata };
-  for (const field of missing) metadata[field] = { lastUpdateTime: '' };
-  return { ...doc, $metadata: metadata };
-}
-
-/** The version an If-Match demands; the current one when absent or `*`. */
-function expectedVersion(ifMatch: string | undefined, current: number): number {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return current;
-  const version = versionFromEtag(ifMatch);
-  if (version === undefined) {
-    throw new ValidationError(
-      'IMV_REQUEST_INVALID',
-      `If-Match ${JSON.stringify(ifMatch)} is not an ETag like W/"3"`,
-      {
-        path: '/If-Match',
-      },
-    );
-  }
-  return version;
-}
-
 function throwIfIssues(
   code: 'IMV_TWIN_INVALID' | 'IMV_RELATIONSHIP_INVALID',
   issues: Issue[],
@@ -815,39 +624,8 @@ function throwIfIssues(
   throw new ValidationError(code, `${subject}: ${first.path || '/'}: ${first.message}`, { issues: located });
 }
 
-const RELATIONSHIP_ID = /^[A-Za-z0-9_.:~-][A-Za-z0-9_.:~@+-]{0,127}$/;
-
-function checkRelationshipId(id: string): void {
-  if (!RELATIONSHIP_ID.test(id)) {
-    throw new ValidationError(
-      'IMV_ID_MALFORMED',
-      `Relationship id "${id}" must be 1–128 letters, digits or . _ : ~ - @ +`,
-      { path: '/$relationshipId' },
-    );
-  }
-}
-
 function pickSystem(doc: RelationshipDoc): Record<string, unknown> {
   const system: Record<string, unknown> = {};
   for (const key of Object.keys(doc)) if (key.startsWith('$')) system[key] = doc[key];
   return system;
-}
-
-function twinEvent(
-  type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES],
-  doc: TwinDoc,
-  data: unknown,
-): ImverseEvent {
-  return makeEvent(type, data, { subject: doc.$dtId, twinmodel: doc.$metadata.$model });
-}
-
-function relationshipEvent(
-  type: (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES],
-  rel: RelationshipDoc,
-  sourceModel?: string,
-): ImverseEvent {
-  return makeEvent(type, rel, {
-    subject: rel.$sourceId,
-    ...(sourceModel === undefined ? {} : { twinmodel: sourceModel }),
-  });
 }
