@@ -65,6 +65,43 @@ describe('document and context', () => {
       'context-dtmi',
       '/@context/1',
     ));
+  it('accepts an empty @context array on a nested element (it adds nothing)', () => {
+    const gauge = { '@context': [], '@type': 'Object', fields: [{ name: 'level', schema: 'double' }] };
+    expect(issues(v2({}, [prop(gauge)]))).toEqual([]);
+    expect(issues(v3({}, [{ '@context': [], '@type': 'Command', name: 'reset' }]))).toEqual([]);
+    expectRule(issues(v3({ '@context': [] })), 'context-dtdl-missing', '/@context');
+  });
+  it('accepts the IoT Central context before the DTDL v2 context (discouraged, but allowed)', () => {
+    expect(issues(v2({ '@context': ['dtmi:iotcentral:context;2', 'dtmi:dtdl:context;2'] }))).toEqual([]);
+  });
+  it('context-version-nesting: a v3 element inside a v2 one', () =>
+    expectRule(
+      issues(
+        v2({}, [
+          prop({
+            '@context': 'dtmi:dtdl:context;3',
+            '@type': 'Enum',
+            valueSchema: 'string',
+            enumValues: [{ name: 'on', enumValue: 'on' }],
+          }),
+        ]),
+      ),
+      'context-version-nesting',
+      '/contents/0/schema/@context',
+    ));
+  it('accepts a v2 element inside a v3 one', () =>
+    expect(
+      issues(
+        v3({}, [
+          prop({
+            '@context': 'dtmi:dtdl:context;2',
+            '@type': 'Enum',
+            valueSchema: 'string',
+            enumValues: [{ name: 'on', enumValue: 'on' }],
+          }),
+        ]),
+      ),
+    ).toEqual([]));
   it('top-level must be an Interface', () =>
     expectRule(
       issues({ '@context': 'dtmi:dtdl:context;3', '@type': 'Property', name: 'x' }),
@@ -132,6 +169,26 @@ describe('members and types', () => {
     expect(issues(v2({}, [prop('string', { '@type': ['Property', 'Commercial'], brand: 'x' })]))).toEqual(
       [],
     ));
+  it('type-cotype-reserved: a v2 co-type that is a DTDL term (schema name) is not informal', () =>
+    expectRule(
+      issues(v2({}, [prop('string', { '@type': ['Property', 'integer'] })])),
+      'type-cotype-reserved',
+      '/contents/0/@type',
+    ));
+  it('member-undefined: an informally co-typed v2 element may not use DTDL terms or DTMIs as members', () => {
+    const commercial = { '@type': ['Property', 'Commercial'] };
+    expectRule(
+      issues(v2({}, [prop('string', { ...commercial, target: 'dtmi:test:Other;1' })])),
+      'member-undefined',
+      '/contents/0/target',
+    );
+    expectRule(
+      issues(v2({}, [prop('string', { ...commercial, 'dtmi:test:brand;1': 'x' })])),
+      'member-undefined',
+    );
+    // names that are neither: fine
+    expect(issues(v2({}, [prop('string', { ...commercial, 'dtmi:bad//name': 1, brand: 'x' })]))).toEqual([]);
+  });
   it('type-undefined: v3 undefined co-type without extension', () =>
     expectRule(issues(v3({ '@type': ['Interface', 'Foobar'] })), 'type-undefined', '/@type'));
   it('type-undefined: v3 semantic type without the QuantitativeTypes context', () =>
@@ -193,6 +250,17 @@ describe('semantic types and units', () => {
       'semantic-type-numeric',
       '/contents/0/schema',
     ));
+  it('accepts the same semantic type named twice (term and DTMI)', () =>
+    expect(
+      issues(
+        v2({}, [
+          prop('double', {
+            '@type': ['Telemetry', 'Pressure', 'dtmi:standard:class:Pressure;2'],
+            unit: 'pascal',
+          }),
+        ]),
+      ),
+    ).toEqual([]));
   it('semantic-type-multiple', () =>
     expectRule(
       issues(v2({}, [prop('double', { '@type': ['Property', 'Temperature', 'Pressure'], unit: 'kelvin' })])),

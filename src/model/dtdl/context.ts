@@ -18,6 +18,13 @@ const KNOWN_EXTENSIONS: Readonly<Record<string, 2 | 3>> = {
   'dtmi:iotcentral:context;2': 2,
 };
 
+/** DTDL v2 lets the IoT Central context precede the DTDL context (permitted, though discouraged). */
+const IOT_CENTRAL_V2 = 'dtmi:iotcentral:context;2';
+
+function onlyIotCentralBefore(values: readonly string[], index: number): boolean {
+  return values.slice(0, index).every((v) => v === IOT_CENTRAL_V2);
+}
+
 export interface ActiveContext {
   readonly version: 2 | 3;
   /** Extension contexts, by de-versioned value → full DTMI. */
@@ -51,7 +58,9 @@ export function readContext(
   report: (path: string, rule: string, message: string) => void,
 ): ActiveContext | undefined {
   const values = Array.isArray(value) ? value : [value];
-  if (values.length === 0 || !values.every((v): v is string => typeof v === 'string')) {
+  // An empty array is an array of strings: it adds nothing to the parent's context (a top-level
+  // element still fails below, for lack of the DTDL context).
+  if (!values.every((v): v is string => typeof v === 'string')) {
     report(path, 'context-type', '@context must be a string or an array of strings');
     return parent;
   }
@@ -80,7 +89,7 @@ export function readContext(
         );
         return;
       }
-      if (sawExtension) {
+      if (sawExtension && !(dtmi.major === 2 && onlyIotCentralBefore(values, i))) {
         report(at, 'context-dtdl-first', 'the DTDL context must precede any extension context in @context');
       }
       version = dtmi.major;
@@ -106,6 +115,11 @@ export function readContext(
         'context-dtdl-missing',
         '@context must include "dtmi:dtdl:context;3" or "dtmi:dtdl:context;2"',
       );
+    return undefined;
+  }
+  if (parent?.version === 2 && version === 3) {
+    // DTDL v3 elements may contain v2 ones, not the reverse: v2 defines no v3 element.
+    report(path, 'context-version-nesting', 'a DTDL v3 element cannot be nested inside a DTDL v2 element');
     return undefined;
   }
   for (const [key, full] of extensions) {

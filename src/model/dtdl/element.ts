@@ -9,6 +9,7 @@ import {
   type ContextOptions,
 } from './context.js';
 import { LANGUAGE_TAG, LIMITS, type DtdlLimits } from './limits.js';
+import { isReservedTerm } from './reserved.js';
 import { QT1_SEMANTIC_TYPES, V2_SEMANTIC_TYPES, semanticTerm, type SemanticTable } from './semantic-types.js';
 
 export type Json = Record<string, unknown>;
@@ -87,6 +88,14 @@ export function classTerm(t: string, version: 2 | 3): string | undefined {
   return CORE_CLASSES.has(t) ? t : undefined;
 }
 
+/** True when an extension in the active context (one we do not check) may define further terms. */
+function extensionMayDefine(scope: Scope): boolean {
+  return (
+    hasUncheckedExtension(scope.ctx) ||
+    (scope.doc.options.allowUndefinedExtensions === true && scope.ctx.extensions.size > 0)
+  );
+}
+
 /** Reads @type; `cls` is the class the element must be (e.g. "Property"). */
 export function readTypes(
   obj: Json,
@@ -108,9 +117,7 @@ export function readTypes(
   }
   const v = scope.ctx.version;
   const table = semanticTableFor(scope, cls);
-  const lenient =
-    hasUncheckedExtension(scope.ctx) ||
-    (scope.doc.options.allowUndefinedExtensions === true && scope.ctx.extensions.size > 0);
+  const lenient = extensionMayDefine(scope);
   let material = false;
   let informal = false;
   const coTypes: string[] = [];
@@ -124,7 +131,8 @@ export function readTypes(
     coTypes.push(t);
     const sem = semanticTerm(t, 'class');
     if (table?.units.has(sem)) {
-      semanticTypes.push(sem);
+      // Naming the same semantic type twice (as a term or a DTMI) is discouraged but valid.
+      if (!semanticTypes.includes(sem)) semanticTypes.push(sem);
       continue;
     }
     if (c !== undefined) {
@@ -144,6 +152,8 @@ export function readTypes(
     } else if (t.includes(':')) {
       if (v === 2) informal = true;
       else report(scope, at, 'type-not-dtmi-nor-term', `@type value "${t}" contains ":" but is not a DTMI`);
+    } else if (!lenient && isReservedTerm(t)) {
+      report(scope, at, 'type-cotype-reserved', `"${t}" is a DTDL term and cannot co-type a ${cls}`);
     } else if (v === 2 || lenient) {
       informal = true;
     } else {
@@ -210,8 +220,12 @@ export function readMembers(
       out.set(term, { value, path: at });
       continue;
     }
-    if (informal) continue;
-    if (key.startsWith('dtmi:')) {
+    // An informally co-typed element may carry extra members, but not ones named with a DTDL
+    // term or a DTMI (those would be DTDL's own), unless an extension may define them.
+    if (informal && !(isLanguageName(key, v) && !extensionMayDefine(scope))) continue;
+    if (informal) {
+      report(scope, at, 'member-undefined', `member "${key}" is not allowed on a ${cls}`);
+    } else if (key.startsWith('dtmi:')) {
       const problem = dtmiProblem(key, v);
       report(
         scope,
@@ -231,6 +245,12 @@ export function readMembers(
     }
   }
   return out;
+}
+
+/** A member name DTDL reserves: one of its terms, or a well-formed DTMI. */
+function isLanguageName(key: string, version: 2 | 3): boolean {
+  if (key.startsWith('dtmi:')) return dtmiProblem(key, version) === undefined;
+  return !key.includes(':') && (isReservedTerm(key) || classTerm(key, version) !== undefined);
 }
 
 /** Unwraps an array that may hold at most (or exactly) one value. */
