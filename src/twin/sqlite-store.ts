@@ -5,6 +5,7 @@ import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../core/errors.js';
 import { indexedValues, relationshipDoc, withEtag } from './doc.js';
 import { RowBatcher } from './sqlite-batch.js';
+import { TWIN_STORE_SCHEMA } from './sqlite-schema.js';
 import type {
   BulkProgress,
   NewRelationship,
@@ -17,41 +18,6 @@ import type {
   TwinStore,
 } from './store.js';
 import type { CompiledQuery } from './query/index.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS models (
-  id TEXT PRIMARY KEY,
-  document TEXT NOT NULL,
-  upload_time TEXT NOT NULL,
-  seq INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS twins (
-  pk INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  model TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS twins_by_model ON twins(model);
-CREATE TABLE IF NOT EXISTS twin_props (
-  name TEXT NOT NULL,
-  value NOT NULL,
-  twin INTEGER NOT NULL,
-  PRIMARY KEY (name, value, twin)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS relationships (
-  pk INTEGER PRIMARY KEY,
-  source INTEGER NOT NULL,
-  id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  target INTEGER NOT NULL,
-  version INTEGER NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS rel_by_source_id ON relationships(source, id);
-CREATE INDEX IF NOT EXISTS rel_by_source ON relationships(source, name, target);
-CREATE INDEX IF NOT EXISTS rel_by_target ON relationships(target, name, source);
-`;
 
 const BULK_CHUNK = 20_000;
 
@@ -74,7 +40,7 @@ export class SqliteTwinStore implements TwinStore {
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
     this.db.pragma('temp_store = MEMORY');
-    this.db.exec(SCHEMA);
+    this.db.exec(TWIN_STORE_SCHEMA);
     this.stmt = this.prepareStatements();
   }
 

@@ -70,3 +70,13 @@ export type Expr =
       readonly args: readonly Operand[];
       readonly offset: number;
     };
+
+/** The comparison with its operands swapped: 5 < x is x > 5. */
+export const FLIP: Record<CompareOp, CompareOp> = {
+  '=': '=',
+  '!=': '!=',
+  '<': '>',
+  '>': '<',
+  '<=': '>=',
+  '>=': '<=',
+};

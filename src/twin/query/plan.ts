@@ -1,17 +1,8 @@
 // Chooses which top-level AND-ed conditions are served by the twin_props index (name, value, twin).
-import type { CompareOp, Expr, LiteralValue, Operand } from './ast.js';
+import { FLIP, type CompareOp, type Expr, type LiteralValue, type Operand } from './ast.js';
 import { docIsType, param, typeOf } from './predicate.js';
 import { MAX_INDEXED_STRING, type DocValue, type Scope } from './scope.js';
 import { concat, placeholders, sql, type Sql } from './sql.js';
-
-const FLIP: Record<CompareOp, CompareOp> = {
-  '=': '=',
-  '!=': '!=',
-  '<': '>',
-  '>': '<',
-  '<=': '>=',
-  '>=': '<=',
-};
 
 export interface IndexedCondition {
   /** eq: a point lookup, cheap to probe from any side of a join; range: worth driving from only. */

@@ -2,18 +2,10 @@
 // Comparing values of different types, or a missing property, is undefined, never SQLite's cross-type order;
 // SQLite's AND, OR and NOT already treat NULL as ADT treats undefined.
 import type { QueryContext } from './index.js';
-import type { CompareOp, Expr, Literal, LiteralValue, Operand } from './ast.js';
+import { FLIP, type CompareOp, type Expr, type Literal, type LiteralValue, type Operand } from './ast.js';
 import type { DocValue, Scope, Value } from './scope.js';
 import { concat, FALSE, join, placeholders, sql, TRUE, UNDEFINED, unsupported, type Sql } from './sql.js';
 
-const FLIP: Record<CompareOp, CompareOp> = {
-  '=': '=',
-  '!=': '!=',
-  '<': '>',
-  '>': '<',
-  '<=': '>=',
-  '>=': '<=',
-};
 const SQL_OP: Record<CompareOp, string> = {
   '=': '=',
   '!=': '<>',

@@ -1,30 +1,9 @@
 // Test helper: a SQLite database with the store's schema, seeded with twins and relationships.
 // The tests pass in the better-sqlite3 database, so that this module imports no adapter library.
 import { compileQuery, parseQuery, type QueryContext } from './index.js';
+import { TWIN_STORE_SCHEMA } from '../sqlite-schema.js';
 
-export const DDL = `
-CREATE TABLE twins (
-  pk INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  model TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE INDEX twins_by_model ON twins(model);
-CREATE TABLE twin_props (name TEXT NOT NULL, value NOT NULL, twin INTEGER NOT NULL, PRIMARY KEY (name, value, twin)) WITHOUT ROWID;
-CREATE TABLE relationships (
-  pk INTEGER PRIMARY KEY,
-  source INTEGER NOT NULL,
-  id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  target INTEGER NOT NULL,
-  version INTEGER NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE UNIQUE INDEX rel_by_source_id ON relationships(source, id);
-CREATE INDEX rel_by_source ON relationships(source, name, target);
-CREATE INDEX rel_by_target ON relationships(target, name, source);
-`;
+export const DDL = TWIN_STORE_SCHEMA;
 
 /** The twin_props rows of a document, by the store's contract: depth 3, no $ fields, no arrays, strings up to 256. */
 export function propsOf(doc: Record<string, unknown>): Array<[string, string | number]> {
