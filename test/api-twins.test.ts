@@ -228,6 +228,17 @@ describe('twins over HTTP', () => {
       await unchanged();
     });
 
+    it('absurdly deep nesting', async () => {
+      const res = await p.api(`/api/v1/twins/${enc(id)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: `{"$metadata":{"$model":"dtmi:test:Press;1"},"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      });
+      const body = await problem(res, 400, 'IMV_TWIN_INVALID');
+      expect(body.path).toBe('/name');
+      await unchanged();
+    });
+
     it('a malformed identifier', async () => {
       const res = await p.api(`/api/v1/twins/${enc('no-prefix-here')}`, { method: 'PUT', json: machine() });
       const body = await problem(res, 400, 'IMV_ID_MALFORMED');

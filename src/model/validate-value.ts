@@ -268,7 +268,13 @@ function describe(type: string): string {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Too deeply nested to print (or cyclic): say what it is instead.
+    text = Array.isArray(value) ? 'an array' : typeof value;
+  }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

@@ -58,6 +58,12 @@ export function fromFrameworkError(error: FrameworkError): ImverseError {
         path: '/Content-Type',
       });
   }
+  if (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED') {
+    // Another process (a bulk import from the CLI, say) holds the store's write lock.
+    return new ImverseError('IMV_UNAVAILABLE', 'The twin store is busy with another write; retry shortly', {
+      cause: error,
+    });
+  }
   if (error instanceof SyntaxError || error.statusCode === 400) {
     return new ImverseError('IMV_REQUEST_INVALID_JSON', error.message ?? 'Invalid JSON', { path: '' });
   }

@@ -179,3 +179,17 @@ describe('parseQuery: recognised but unsupported', () => {
     expect(e.path).toMatch(/^@\d+$/);
   });
 });
+
+describe('limits', () => {
+  it('refuses absurd nesting and condition counts with a clear error, not a crash', () => {
+    const deep = `SELECT * FROM DIGITALTWINS T WHERE ${'('.repeat(2000)}T.a = 1${')'.repeat(2000)}`;
+    expect(() => parseQuery(deep)).toThrow(expect.objectContaining({ code: 'IMV_QUERY_UNSUPPORTED' }));
+    const nots = `SELECT * FROM DIGITALTWINS T WHERE ${'NOT '.repeat(500)}T.a = 1`;
+    expect(() => parseQuery(nots)).toThrow(/nest at most/);
+    const wide = `SELECT * FROM DIGITALTWINS T WHERE ${Array(900).fill('T.a = 1').join(' OR ')}`;
+    expect(() => parseQuery(wide)).toThrow(/at most 256 conditions/);
+    expect(() =>
+      parseQuery(`SELECT * FROM DIGITALTWINS T WHERE ${'('.repeat(30)}T.a = 1${')'.repeat(30)}`),
+    ).not.toThrow();
+  });
+});

@@ -70,9 +70,15 @@ export function parseQuery(text: string): QueryAst {
   return new Parser(text).query();
 }
 
+/** Deeper nesting or more conditions than this is refused: it would overflow the stack or SQLite's expression depth. */
+const MAX_NESTING = 64;
+const MAX_CONDITIONS = 256;
+
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
+  private nesting = 0;
+  private conditions = 0;
 
   constructor(private readonly text: string) {
     this.tokens = tokenize(text);
@@ -176,13 +182,24 @@ class Parser {
   }
 
   private notExpr(): Expr {
-    if (this.acceptKeyword('NOT')) return { kind: 'not', expr: this.notExpr() };
-    if (this.acceptPunct('(')) {
-      const inner = this.orExpr();
-      this.expectPunct(')', 'expected ) to close the (');
-      return inner;
+    const token = this.peek();
+    if (++this.nesting > MAX_NESTING) {
+      throw this.unsupported(token, `conditions may nest at most ${MAX_NESTING} deep`);
     }
-    return this.predicate();
+    try {
+      if (this.acceptKeyword('NOT')) return { kind: 'not', expr: this.notExpr() };
+      if (this.acceptPunct('(')) {
+        const inner = this.orExpr();
+        this.expectPunct(')', 'expected ) to close the (');
+        return inner;
+      }
+      if (++this.conditions > MAX_CONDITIONS) {
+        throw this.unsupported(token, `a query may have at most ${MAX_CONDITIONS} conditions`);
+      }
+      return this.predicate();
+    } finally {
+      this.nesting--;
+    }
   }
 
   private predicate(): Expr {
