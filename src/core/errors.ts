@@ -144,6 +144,11 @@ export const ERROR_CODES = {
     title: 'Configuration is invalid',
     hint: 'Fix the setting named in the message (imverse.yaml or IMVERSE_* environment variables).',
   },
+  IMV_LIVE_EVENTS_DROPPED: {
+    status: 503,
+    title: 'Live events were dropped',
+    hint: 'The connection fell behind the event rate: re-read the state you display, and subscribe more narrowly.',
+  },
   IMV_UNAVAILABLE: {
     status: 503,
     title: 'Service is not ready',

@@ -9,6 +9,7 @@ export class Metrics {
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
   readonly liveConnections: Gauge;
   readonly liveEvents: Counter;
+  readonly liveDropped: Counter;
 
   constructor(graph: TwinGraph) {
     collectDefaultMetrics({ register: this.registry, prefix: 'imverse_' });
@@ -27,6 +28,11 @@ export class Metrics {
     this.liveEvents = new Counter({
       name: 'imverse_live_events_sent_total',
       help: 'Events sent to live subscribers',
+      registers: [this.registry],
+    });
+    this.liveDropped = new Counter({
+      name: 'imverse_live_events_dropped_total',
+      help: 'Events not sent to live subscribers that fell behind (more than 8 MiB unsent)',
       registers: [this.registry],
     });
     let twinCount = { value: 0, at: 0 };

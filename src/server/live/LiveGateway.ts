@@ -29,6 +29,8 @@ interface Connection {
   /** The graph as this viewer may see it: its tenants' prefixes. */
   readonly graph: TwinGraph;
   readonly subscriptions: Map<string, Subscription>;
+  /** Events skipped since the viewer fell behind; told to it once it catches up. */
+  dropped: number;
 }
 
 export class LiveGateway {
@@ -43,7 +45,7 @@ export class LiveGateway {
   }
 
   attach(socket: WebSocket, graph: TwinGraph): void {
-    const connection: Connection = { socket, graph, subscriptions: new Map() };
+    const connection: Connection = { socket, graph, subscriptions: new Map(), dropped: 0 };
     this.connections.add(connection);
     this.metrics.liveConnections.inc();
     socket.on('message', (data, isBinary) => {
@@ -69,7 +71,19 @@ export class LiveGateway {
       if (connection.graph.scope.restricted && !visibleTo(event, connection.graph)) continue;
       for (const [id, subscription] of connection.subscriptions) {
         if (!matches(event, subscription.filter)) continue;
-        if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+        if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          connection.dropped++;
+          this.metrics.liveDropped.inc();
+          continue;
+        }
+        if (connection.dropped > 0) {
+          send(connection.socket, {
+            type: 'error',
+            code: 'IMV_LIVE_EVENTS_DROPPED',
+            message: `${connection.dropped} event(s) were dropped while this connection fell behind; re-read the state you show`,
+          });
+          connection.dropped = 0;
+        }
         send(connection.socket, { type: 'event', subscription: id, event });
         this.metrics.liveEvents.inc();
       }
