@@ -15,6 +15,8 @@ import {
 import { ValidationError, type Issue } from '../core/errors.js';
 import { identifierProblem, joinIdentifier } from '../core/id.js';
 import { modelIdForShortName } from '../model/ontology/names.js';
+import { relationshipIdProblem } from './relationship-id.js';
+import { isDtmi } from '../model/dtmi.js';
 
 export interface TwinSeed {
   id: string;
@@ -48,10 +50,6 @@ const RELATIONSHIP_KEYS = ['from', ...INLINE_RELATIONSHIP_KEYS];
 /** DTDL content names: what a relationship name must look like. */
 const DTDL_NAME = /^[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?$/;
 const SHORT_MODEL_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const DTMI =
-  /^dtmi:[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?(?::[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?)*(?:;[1-9][0-9]{0,8}(?:\.[1-9][0-9]{0,5})?)?$/;
-/** What the twin graph accepts as a relationship id (TwinGraph's RELATIONSHIP_ID). */
-const RELATIONSHIP_ID = /^[A-Za-z0-9_.:~-][A-Za-z0-9_.:~@+-]{0,127}$/;
 const MAX_NESTING = 64;
 const MAX_ISSUES = 100;
 const MAX_ALIASES = 100;
@@ -352,7 +350,7 @@ class PlantParser {
     const model = this.string(node, `${path}/model`, 'model');
     if (model === undefined) return undefined;
     if (SHORT_MODEL_NAME.test(model)) return modelIdForShortName(model);
-    if (DTMI.test(model) && model.length <= 128) return model;
+    if (isDtmi(model)) return model;
     this.fail(
       `${path}/model`,
       node,
@@ -438,7 +436,7 @@ class PlantParser {
     const to = toNode === undefined ? undefined : this.string(toNode, `${path}/to`, 'to');
     const idNode = fields.get('id');
     let id = idNode === undefined ? undefined : this.string(idNode, `${path}/id`, 'id');
-    if (id !== undefined && !RELATIONSHIP_ID.test(id)) {
+    if (id !== undefined && relationshipIdProblem(id) !== undefined) {
       this.fail(
         `${path}/id`,
         idNode,
@@ -662,7 +660,7 @@ class PlantParser {
  */
 export function defaultRelationshipId(name: string, targetSuffix: string): string {
   const readable = `${name}:${targetSuffix.replaceAll('/', '.')}`;
-  return RELATIONSHIP_ID.test(readable) ? readable : hashedRelationshipId(name, targetSuffix);
+  return relationshipIdProblem(readable) === undefined ? readable : hashedRelationshipId(name, targetSuffix);
 }
 
 /** For targets whose suffix has characters a relationship id cannot hold, or whose readable id clashes. */
