@@ -42,8 +42,18 @@ export default tseslint.config(
   },
   {
     // Domain code is pure: no storage, network or protocol libraries, and no reaching into the edges.
-    files: ['src/core/**/*.ts', 'src/model/**/*.ts', 'src/twin/**/*.ts', 'src/bus/**/*.ts'],
+    files: [
+      'src/core/**/*.ts',
+      'src/model/**/*.ts',
+      'src/twin/**/*.ts',
+      'src/bus/**/*.ts',
+      'src/ingest/**/*.ts',
+      'src/history/**/*.ts',
+    ],
     ignores: [
+      // Adapters: storage files and protocol connectors.
+      'src/ingest/mqtt/**',
+      'src/ingest/opcua/**',
       'src/**/*-store.ts',
       'src/**/sqlite-*.ts',
       'src/**/postgres-*.ts',

@@ -23,6 +23,8 @@ const server = spawn(
     '--demo',
     '--port',
     '0',
+    '--mqtt-port',
+    '0',
     '--data',
     dataDir,
     '--log-level',

@@ -17,10 +17,27 @@ function tempDir(): string {
 const machine = { $metadata: { $model: 'dtmi:imverse:Machine;1' } };
 
 /** Starts `imverse start` as its own process and reads the URL and token it prints. */
-async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token?: string }> {
+async function startProcess(
+  dataDir: string,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string; token?: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', '0', '--data', dataDir, '--log-level', 'warn'],
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--mqtt-port',
+      '0',
+      ...extra,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -92,6 +109,57 @@ describe('durability', () => {
         const res = await fetch(`${restarted.url}/api/v1/twins/${encodeURIComponent(id)}`, { headers: auth });
         expect(res.status, id).toBe(200);
       }
+    } finally {
+      restarted.child.kill('SIGTERM');
+    }
+  });
+
+  it('keeps every acknowledged device value, once, when killed with SIGKILL during ingest', async () => {
+    const dataDir = tempDir();
+    const server = await startProcess(dataDir, ['--demo']);
+    const auth = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const twin = '88.100.1/line-1/st-01/cnc';
+    const base = Date.now() - 3_600_000;
+    let acknowledged = 0;
+    const writer = (async () => {
+      for (let batch = 0; batch < 2000; batch++) {
+        const points = Array.from({ length: 50 }, (_, i) => ({
+          twin,
+          field: 'temperature',
+          time: base + batch * 50 + i,
+          value: batch + i / 100,
+        }));
+        try {
+          const res = await fetch(`${server.url}/api/v1/ingest`, {
+            method: 'POST',
+            headers: auth,
+            body: JSON.stringify({ points }),
+          });
+          if (res.status !== 200) return;
+          const body = (await res.json()) as { accepted: number };
+          acknowledged += body.accepted;
+        } catch {
+          return;
+        }
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    server.child.kill('SIGKILL');
+    await writer;
+    expect(acknowledged).toBeGreaterThan(100);
+
+    const restarted = await startProcess(dataDir);
+    try {
+      const res = await fetch(
+        `${restarted.url}/api/v1/twins/${encodeURIComponent(twin)}/telemetry?field=temperature&from=${base}&to=${base + 200_000}&limit=100000`,
+        { headers: auth },
+      );
+      const samples = ((await res.json()) as { series: Array<{ samples: Array<{ time: number }> }> })
+        .series[0]!.samples;
+      const times = samples.map((s) => s.time);
+      expect(new Set(times).size).toBe(times.length);
+      // Acknowledged batches were sent in order, so the first `acknowledged` times must all be there.
+      for (let k = 0; k < acknowledged; k++) expect(times[k]).toBe(base + k);
     } finally {
       restarted.child.kill('SIGTERM');
     }

@@ -7,6 +7,7 @@ import { twinImportCommand } from './twin-import.js';
 import { queryCommand } from './query.js';
 import { tokenCreateCommand } from './token.js';
 import { runCommand } from './run.js';
+import { deviceCreateCommand } from './device.js';
 
 const program = new Command()
   .name('imverse')
@@ -39,6 +40,9 @@ program
     'local demo: anonymous read-only access from this machine; imports the demo plant into an empty store',
   )
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
+  .option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883; 0: any free port)', port)
+  .option('--no-mqtt', 'do not run the embedded MQTT broker')
+  .option('--mappings <file>', 'topic-to-twin mappings (default: mappings.yaml in the data directory)')
   .action((options) => runCommand(() => startCommand(options)));
 
 const model = program.command('model').description('DTDL models');
@@ -79,5 +83,18 @@ token
   )
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((options) => runCommand(() => tokenCreateCommand(options)));
+
+const device = program.command('device').description('Devices of the embedded MQTT broker');
+device
+  .command('create')
+  .description('Register a device and print its MQTT password once')
+  .argument('<id>', 'the device id, which is also its MQTT user name')
+  .requiredOption(
+    '-t, --topic <filter>',
+    'an MQTT topic filter the device may publish to, e.g. plant/line-1/st-03/#; repeat for several',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action((id: string, options) => runCommand(() => deviceCreateCommand(id, options)));
 
 await program.parseAsync();

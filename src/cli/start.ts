@@ -10,6 +10,9 @@ export async function startCommand(options: {
   config?: string;
   demo?: boolean;
   logLevel?: string;
+  mqtt?: boolean;
+  mqttPort?: number;
+  mappings?: string;
 }): Promise<void> {
   const config = loadConfig(
     {
@@ -18,6 +21,9 @@ export async function startCommand(options: {
       host: options.host,
       demo: options.demo,
       logLevel: options.logLevel,
+      mqtt: options.mqtt === false ? false : undefined,
+      mqttPort: options.mqttPort,
+      mappingsFile: options.mappings,
     },
     options.config,
   );
@@ -29,6 +35,9 @@ export async function startCommand(options: {
     `Imverse is running at ${platform.url}/`,
     `  data:    ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
     `  API:     ${platform.url}/api/v1   docs: ${platform.url}/docs`,
+    platform.mqtt === undefined
+      ? '  MQTT:    off'
+      : `  MQTT:    ${platform.mqtt.url} (${platform.mqtt.mappings} topic mappings; devices: imverse device create)`,
     config.demo
       ? '  mode:    demo (anonymous read-only access from this machine)'
       : '  mode:    every request needs a bearer token',

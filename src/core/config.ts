@@ -15,6 +15,13 @@ export interface Config {
   readonly sqliteSynchronous: 'normal' | 'full';
   /** Behind a reverse proxy: trust its X-Forwarded-For/-Proto headers (client address, https links). */
   readonly trustProxy: boolean;
+  /** Run the embedded MQTT broker. */
+  readonly mqtt: boolean;
+  readonly mqttHost: string;
+  /** 1883 is MQTT's registered port; 0 picks a free one. */
+  readonly mqttPort: number;
+  /** Topic-to-twin mappings (YAML); default: mappings.yaml in the data directory, if there is one. */
+  readonly mappingsFile?: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -26,6 +33,9 @@ export const DEFAULT_CONFIG: Config = {
   bodyLimitBytes: 4 * 1024 * 1024,
   sqliteSynchronous: 'normal',
   trustProxy: false,
+  mqtt: true,
+  mqttHost: '127.0.0.1',
+  mqttPort: 1883,
 };
 
 const ENV_KEYS: Record<string, keyof Config> = {
@@ -37,7 +47,14 @@ const ENV_KEYS: Record<string, keyof Config> = {
   IMVERSE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   IMVERSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   IMVERSE_TRUST_PROXY: 'trustProxy',
+  IMVERSE_MQTT: 'mqtt',
+  IMVERSE_MQTT_HOST: 'mqttHost',
+  IMVERSE_MQTT_PORT: 'mqttPort',
+  IMVERSE_MAPPINGS_FILE: 'mappingsFile',
 };
+
+/** Settings without a default value. */
+const OPTIONAL_KEYS = new Set(['mappingsFile']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -49,7 +66,7 @@ export function resolveConfig(
   for (const { source, values } of layers) {
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) continue;
-      if (!(key in DEFAULT_CONFIG)) {
+      if (!(key in DEFAULT_CONFIG) && !OPTIONAL_KEYS.has(key)) {
         throw new ImverseError('IMV_CONFIG_INVALID', `${source}: unknown setting "${key}"`, {
           path: `/${key}`,
         });
@@ -77,7 +94,8 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
     );
   };
   switch (key) {
-    case 'port': {
+    case 'port':
+    case 'mqttPort': {
       const port = typeof value === 'string' ? Number(value) : value;
       if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
         fail('a port number 0–65535');
@@ -90,6 +108,7 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
     }
     case 'demo':
     case 'trustProxy':
+    case 'mqtt':
       if (typeof value === 'boolean') return value;
       if (value === 'true' || value === '1') return true;
       if (value === 'false' || value === '0') return false;

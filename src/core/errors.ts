@@ -139,6 +139,46 @@ export const ERROR_CODES = {
     title: 'Plant definition is invalid',
     hint: 'Fix the entry named in "path"; docs/plant-format.md describes the file format.',
   },
+  IMV_INGEST_PAYLOAD_MALFORMED: {
+    status: 400,
+    title: 'Device message cannot be decoded',
+    hint: 'Send JSON in one of the payload shapes of docs/connectors.md; the message is in the dead letters.',
+  },
+  IMV_INGEST_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Device message is too large',
+    hint: 'Split the message into smaller batches (the limit is in docs/connectors.md).',
+  },
+  IMV_INGEST_VALUE_INVALID: {
+    status: 400,
+    title: 'Value does not fit the field',
+    hint: 'Send a finite number for numeric fields (never NaN or Infinity), or a value of the field schema.',
+  },
+  IMV_INGEST_TIMESTAMP_INVALID: {
+    status: 400,
+    title: 'Timestamp is invalid',
+    hint: 'Send epoch milliseconds or ISO 8601, no more than 5 minutes in the future; check the device clock.',
+  },
+  IMV_INGEST_UNMAPPED: {
+    status: 400,
+    title: 'No mapping for this topic',
+    hint: 'Add a mapping for the topic (docs/connectors.md), or publish to a mapped topic.',
+  },
+  IMV_INGEST_TOPIC_FORBIDDEN: {
+    status: 403,
+    title: 'Topic not allowed for this device',
+    hint: "A device may publish only under its own topics: check the device's topic filters.",
+  },
+  IMV_INGEST_TWIN_UNKNOWN: {
+    status: 400,
+    title: 'No such twin for this value',
+    hint: 'Create the twin first, or fix the mapping that produced its identifier.',
+  },
+  IMV_INGEST_FIELD_UNKNOWN: {
+    status: 400,
+    title: 'The twin model has no such field',
+    hint: "Map the value to a telemetry or property name of the twin's model.",
+  },
   IMV_CONFIG_INVALID: {
     status: 500,
     title: 'Configuration is invalid',

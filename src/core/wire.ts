@@ -45,6 +45,8 @@ export const EVENT_TYPES = {
   twinUpdated: 'io.imverse.twin.updated',
   twinDeleted: 'io.imverse.twin.deleted',
   twinsImported: 'io.imverse.twins.imported',
+  /** Values devices reported for a twin's fields (telemetry, device-owned properties). */
+  twinTelemetry: 'io.imverse.twin.telemetry',
   relationshipCreated: 'io.imverse.relationship.created',
   relationshipUpdated: 'io.imverse.relationship.updated',
   relationshipDeleted: 'io.imverse.relationship.deleted',
@@ -66,6 +68,12 @@ export interface ImverseEvent<D = unknown> {
   /** Extension attribute: the DTMI of the subject twin's model, for subscription filters. */
   twinmodel?: string;
   data: D;
+}
+
+export interface TwinTelemetryData {
+  twin: string;
+  /** The newest value of each field in this commit; `time` is the source time (ms since epoch). */
+  values: Array<{ field: string; value: unknown; time: number }>;
 }
 
 export interface TwinUpdatedData {

@@ -10,8 +10,12 @@ import type { Logger } from 'pino';
 import { AuthError, ImverseError } from '../core/errors.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
 import type { EventBus } from '../bus/bus.js';
+import type { HistoryStore } from '../history/store.js';
+import type { DeadLetterStore } from '../ingest/dead-letters.js';
+import type { IngestPipeline } from '../ingest/IngestPipeline.js';
 import { allows, type Permission, type Principal } from './auth/roles.js';
 import type { TokenStore } from './auth/TokenStore.js';
+import type { DeviceStore } from './auth/DeviceStore.js';
 import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { registerOpenApi } from './openapi.js';
 import { Metrics } from './metrics.js';
@@ -24,11 +28,20 @@ import { tokenRoutes } from './routes/tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
+import { telemetryRoutes } from './routes/telemetry.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { deviceRoutes } from './routes/devices.js';
 
 export interface AppOptions {
   readonly graph: TwinGraph;
   readonly bus: EventBus;
+  readonly history: HistoryStore;
+  readonly ingest: IngestPipeline;
+  readonly deadLetters: DeadLetterStore;
+  /** Counters and connection states of every connector, for /api/v1/ingest/stats. */
+  readonly ingestStats: () => unknown;
   readonly tokens: TokenStore;
+  readonly devices: DeviceStore;
   readonly logger: Logger;
   /** Anonymous read-only access from this machine (the local demo). */
   readonly demo: boolean;
@@ -158,6 +171,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resolveRoutes, deps);
   await app.register(tokenRoutes, deps);
   await app.register(liveRoutes, deps);
+  await app.register(telemetryRoutes, deps);
+  await app.register(ingestRoutes, deps);
+  await app.register(deviceRoutes, deps);
   return app;
 }
 

@@ -10,7 +10,16 @@ import { loadOntology } from '../model/ontology/load.js';
 import { SqliteTwinStore } from '../twin/sqlite-store.js';
 import { TwinGraph } from '../twin/TwinGraph.js';
 import { parsePlant } from '../twin/plant.js';
+import { SqliteHistoryStore } from '../history/sqlite-store.js';
+import { IngestPipeline } from '../ingest/IngestPipeline.js';
+import { SqliteDeadLetterStore } from '../ingest/sqlite-dead-letters.js';
 import { TokenStore } from './auth/TokenStore.js';
+import { DeviceStore } from './auth/DeviceStore.js';
+import { compileMappings } from '../ingest/mapping/compile.js';
+import type { MappingSet } from '../ingest/mapping/MappingSet.js';
+import { startMqttBroker, type RunningMqttBroker } from '../ingest/mqtt/broker.js';
+import { ImverseError } from '../core/errors.js';
+import { parse as parseYaml } from 'yaml';
 import { buildApp } from './app.js';
 
 export const DEMO_PLANT = new URL('../../examples/demo-plant.yaml', import.meta.url);
@@ -19,6 +28,10 @@ export interface Core {
   readonly graph: TwinGraph;
   readonly bus: MemoryBus;
   readonly store: SqliteTwinStore;
+  readonly history: SqliteHistoryStore;
+  readonly deadLetters: SqliteDeadLetterStore;
+  /** Where every connector delivers decoded device values. */
+  readonly ingest: IngestPipeline;
   close(): Promise<void>;
 }
 
@@ -40,12 +53,24 @@ export async function openCore(
     builtInModels: new Set(builtIn.map((model) => model.id)),
   });
   await graph.loadStoredModels();
+  const history = new SqliteHistoryStore(join(config.dataDir, 'history.sqlite'), {
+    synchronous: config.sqliteSynchronous,
+  });
+  const deadLetters = new SqliteDeadLetterStore(join(config.dataDir, 'dead-letters.sqlite'));
+  const ingest = new IngestPipeline(store, registry, history, deadLetters, bus);
   return {
     graph,
     bus,
     store,
+    history,
+    deadLetters,
+    ingest,
     async close() {
+      await ingest.drain();
+      ingest.close();
       await bus.close();
+      await history.close();
+      deadLetters.close();
       await store.close();
     },
   };
@@ -73,6 +98,30 @@ export async function importPlantFile(
   );
 }
 
+export const DEMO_MAPPINGS = new URL('../../examples/demo-mappings.yaml', import.meta.url);
+
+/** The topic mappings: the configured file, else mappings.yaml in the data directory, else (demo) the demo's. */
+export function loadMappings(config: Pick<Config, 'dataDir' | 'demo' | 'mappingsFile'>): MappingSet {
+  const inDataDir = join(config.dataDir, 'mappings.yaml');
+  const file =
+    config.mappingsFile ??
+    (existsSync(inDataDir)
+      ? inDataDir
+      : config.demo && existsSync(DEMO_MAPPINGS)
+        ? DEMO_MAPPINGS
+        : undefined);
+  if (file === undefined) return compileMappings({ mappings: [] });
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ImverseError('IMV_CONFIG_INVALID', `${String(file)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return compileMappings(parsed, String(file));
+}
+
 export interface RunningPlatform {
   readonly url: string;
   readonly app: FastifyInstance;
@@ -81,6 +130,8 @@ export interface RunningPlatform {
   readonly adminToken?: string;
   /** Twins imported from the demo plant on this start (0 when the store already had data). */
   readonly seeded: number;
+  /** The embedded MQTT broker, when enabled. */
+  readonly mqtt?: { readonly url: string; readonly mappings: number; readonly broker: RunningMqttBroker };
   close(): Promise<void>;
 }
 
@@ -95,10 +146,21 @@ export async function startPlatform(
     logger.info({ twins: seeded }, 'demo plant imported');
   }
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
+  const devices = new DeviceStore(join(config.dataDir, 'auth.sqlite'));
+  const mappings = loadMappings(config);
+  let broker: RunningMqttBroker | undefined;
   const app = await buildApp({
     graph: core.graph,
     bus: core.bus,
+    history: core.history,
+    ingest: core.ingest,
+    deadLetters: core.deadLetters,
+    ingestStats: () => ({
+      sources: core.ingest.counters.snapshot(),
+      ...(broker === undefined ? {} : { mqtt: broker.stats() }),
+    }),
     tokens,
+    devices,
     logger,
     demo: config.demo,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -106,6 +168,21 @@ export async function startPlatform(
     ready: async () => (await core.store.getTwin('READY/probe')) === undefined || true,
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  try {
+    if (config.mqtt) {
+      broker = await startMqttBroker({
+        port: config.mqttPort,
+        host: config.mqttHost,
+        sink: core.ingest,
+        mappings,
+        authenticate: (username, password) => devices.authenticate(username, password),
+        onClientError: (clientId, error) => logger.debug({ clientId, err: error }, 'mqtt client error'),
+      });
+    }
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   // Only once the server is up: a start that fails must not swallow the one-time token.
   const adminToken = tokens.hasRole('admin')
     ? undefined
@@ -117,9 +194,14 @@ export async function startPlatform(
     core,
     seeded,
     ...(adminToken === undefined ? {} : { adminToken }),
+    ...(broker === undefined
+      ? {}
+      : { mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.size, broker } }),
     async close() {
+      await broker?.close();
       await app.close();
       tokens.close();
+      devices.close();
       await core.close();
     },
   };

@@ -8,6 +8,7 @@ import { RowBatcher } from './sqlite-batch.js';
 import { TWIN_STORE_SCHEMA } from './sqlite-schema.js';
 import type {
   BulkProgress,
+  FieldUpdate,
   NewRelationship,
   StoredModel,
   StoredRelationship,
@@ -199,6 +200,31 @@ export class SqliteTwinStore implements TwinStore {
     for (const [name, value] of now) {
       if (old.get(name) !== value) this.stmt.insertProp.run(name, value, pk);
     }
+  }
+
+  async applyFieldUpdates(updates: readonly FieldUpdate[], updateTime: string): Promise<FieldUpdate[]> {
+    return this.db.transaction(() => {
+      const applied: FieldUpdate[] = [];
+      for (const update of updates) {
+        const row = this.stmt.getTwin.get(update.twin) as Row | undefined;
+        if (row === undefined) continue;
+        const before = JSON.parse(row.doc as string) as TwinDoc;
+        const after: TwinDoc = { ...before, $metadata: { ...before.$metadata, $lastUpdateTime: updateTime } };
+        const changed = update.fields.filter(({ field, value, sourceTime }) => {
+          const meta = before.$metadata[field];
+          const previous = typeof meta === 'object' ? meta.sourceTime : undefined;
+          if (previous !== undefined && previous > sourceTime) return false;
+          after[field] = value;
+          after.$metadata[field] = { lastUpdateTime: updateTime, sourceTime };
+          return true;
+        });
+        if (changed.length === 0) continue;
+        this.stmt.updateTwin.run(after.$metadata.$model, row.version, JSON.stringify(after), row.pk);
+        this.reindex(row.pk as number, before, after);
+        applied.push({ twin: update.twin, fields: changed });
+      }
+      return applied;
+    })();
   }
 
   async deleteTwin(id: string, expectedVersion?: number): Promise<RelationshipDoc[]> {

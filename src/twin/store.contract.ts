@@ -71,6 +71,29 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       });
     });
 
+    it('applies device field updates in order of source time, without a new version', async () => {
+      await store.insertTwin(draft('P/m', { temperature: 20 }));
+      const t1 = '2026-01-01T00:00:01.000Z';
+      const t0 = '2026-01-01T00:00:00.000Z';
+      const applied = await store.applyFieldUpdates(
+        [
+          { twin: 'P/m', fields: [{ field: 'temperature', value: 21.5, sourceTime: t1 }] },
+          { twin: 'P/missing', fields: [{ field: 'temperature', value: 1, sourceTime: t1 }] },
+        ],
+        now,
+      );
+      expect(applied.map((u) => u.twin)).toEqual(['P/m']);
+      // An older point arriving late does not overwrite newer state.
+      await store.applyFieldUpdates(
+        [{ twin: 'P/m', fields: [{ field: 'temperature', value: 19, sourceTime: t0 }] }],
+        now,
+      );
+      const twin = await store.getTwin('P/m');
+      expect(twin?.version).toBe(1);
+      expect(twin?.doc.temperature).toBe(21.5);
+      expect(twin?.doc.$metadata.temperature).toEqual({ lastUpdateTime: now, sourceTime: t1 });
+    });
+
     it('keeps relationships referentially intact', async () => {
       await store.insertTwin(draft('P/line'));
       await store.insertTwin(draft('P/st1'));

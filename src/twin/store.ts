@@ -38,6 +38,15 @@ export interface TwinDraft {
   [field: string]: unknown;
 }
 
+export interface FieldUpdate {
+  readonly twin: string;
+  readonly fields: ReadonlyArray<{
+    readonly field: string;
+    readonly value: unknown;
+    readonly sourceTime: string;
+  }>;
+}
+
 export interface TraverseOptions {
   /** Relationship name to follow, e.g. `contains` or `feeds`. */
   readonly relationship: string;
@@ -75,6 +84,15 @@ export interface TwinStore {
   /** Deletes the twin and every relationship from or to it; returns those relationships. */
   deleteTwin(id: string, expectedVersion?: number): Promise<RelationshipDoc[]>;
   countTwins(): Promise<number>;
+
+  /**
+   * Writes field values that devices reported (telemetry, device-owned properties), many twins in one
+   * transaction. A field changes only when its sourceTime is not older than the stored one, so a late
+   * point never overwrites newer state. The twin's version and ETag stay as they are: they track
+   * changes made through the API, which device traffic must not turn into endless 412s.
+   * Returns the updates that changed something; twins that no longer exist are skipped.
+   */
+  applyFieldUpdates(updates: readonly FieldUpdate[], updateTime: string): Promise<FieldUpdate[]>;
 
   // Relationships
   getRelationship(source: string, relationshipId: string): Promise<StoredRelationship | undefined>;

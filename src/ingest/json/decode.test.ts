@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileMappings } from '../mapping/compile.js';
+import type { MappingMatch } from '../mapping/MappingSet.js';
+import { decodePayload } from './decode.js';
+import { parseTime } from './time.js';
+
+const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+const SET = compileMappings({
+  mappings: [
+    {
+      topic: 'plant/{line}/{station}/telemetry',
+      twin: '88.100.1/{line}/{station}',
+      fields: {
+        temp: { field: 'temperature', unit: 'degF', to: 'degC' },
+        vib: { field: 'vibration', scale: 0.001 },
+        count: { field: 'count', type: 'number' },
+        state: 'state',
+      },
+    },
+    { topic: 'sensors/+/+/value', twin: '88.100.1/{1}/{2}', field: 'value' },
+    { topic: 'raw/{id}', twin: '88.100.1/{id}' },
+    { topic: 'gw/{gw}', twin: '88.100.1/{gw}', payload: 'envelope' },
+  ],
+});
+
+function match(topic: string): MappingMatch {
+  const m = SET.match(topic);
+  if (!m) throw new Error(`no mapping for ${topic}`);
+  return m;
+}
+const TELEMETRY = match('plant/l1/s1/telemetry');
+const VALUE = match('sensors/l1/s2/value');
+const RAW = match('raw/m1');
+const GW = match('gw/l1');
+
+function decode(m: MappingMatch, text: string | Uint8Array, extra = {}) {
+  return decodePayload(typeof text === 'string' ? Buffer.from(text) : text, m, { receivedAt: NOW, ...extra });
+}
+
+describe('decodePayload', () => {
+  it('decodes a bare value with the receive time', () => {
+    expect(decode(VALUE, '21.5').points).toEqual([
+      { twin: '88.100.1/l1/s2', field: 'value', time: NOW, value: 21.5 },
+    ]);
+    expect(decode(VALUE, 'true').points[0]?.value).toBe(true);
+    expect(decode(VALUE, '"running"').points[0]?.value).toBe('running');
+    expect(decode(VALUE, '{"value": 3, "ts": 1748779200}').points[0]).toMatchObject({
+      value: 3,
+      time: 1748779200000,
+    });
+  });
+
+  it('decodes an object of values with conversions and a timestamp', () => {
+    const out = decode(
+      TELEMETRY,
+      '{"ts":"2025-06-01T11:59:00Z","temp":212,"vib":3000,"state":"run","extra":1}',
+    );
+    expect(out.rejected).toEqual([]);
+    const t = Date.UTC(2025, 5, 1, 11, 59);
+    expect(out.points).toEqual([
+      { twin: '88.100.1/l1/s1', field: 'temperature', time: t, value: expect.closeTo(100, 9) },
+      { twin: '88.100.1/l1/s1', field: 'vibration', time: t, value: 3 },
+      { twin: '88.100.1/l1/s1', field: 'state', time: t, value: 'run' },
+    ]);
+  });
+
+  it('decodes an array of timestamped rows and keeps unlisted keys when the mapping has no fields', () => {
+    const out = decode(RAW, '[{"ts":1748779000000,"a":1},{"time":1748779100,"a":2,"b":"x"}]');
+    expect(out.points.map((p) => [p.field, p.time, p.value])).toEqual([
+      ['a', 1748779000000, 1],
+      ['a', 1748779100000, 2],
+      ['b', 1748779100000, 'x'],
+    ]);
+  });
+
+  it('decodes a gateway envelope within the mapping scope', () => {
+    const out = decode(
+      GW,
+      JSON.stringify({
+        points: [
+          { twin: '88.100.1/l1/s9', field: 'temperature', time: NOW - 1000, value: 20 },
+          { twin: '88.100.1/l2/s9', field: 'temperature', value: 20 },
+          { twin: 'bad', field: 'x', value: 1 },
+          { twin: '88.100.1/l1', field: 'ok', value: 'x', quality: 'uncertain' },
+        ],
+      }),
+    );
+    expect(out.points).toEqual([
+      { twin: '88.100.1/l1/s9', field: 'temperature', time: NOW - 1000, value: 20 },
+      { twin: '88.100.1/l1', field: 'ok', time: NOW, value: 'x', quality: 'uncertain' },
+    ]);
+    expect(out.rejected.map((r) => [r.index, r.code])).toEqual([
+      [1, 'IMV_INGEST_TOPIC_FORBIDDEN'],
+      [2, 'IMV_INGEST_PAYLOAD_MALFORMED'],
+    ]);
+  });
+
+  it('rejects bad values one by one, with their index', () => {
+    const out = decode(
+      TELEMETRY,
+      '[{"temp": NaN, "vib": 1}, {"ts": 99999999999999, "temp": 1}, {"temp": "Infinity", "count": "12", "state": {"a":1}}, {"count": "x", "vib": 1e999}]',
+      { fieldKind: () => undefined },
+    );
+    expect(out.points.map((p) => [p.field, p.value])).toEqual([
+      ['vibration', 0.001],
+      ['count', 12],
+    ]);
+    expect(out.rejected.map((r) => [r.index, r.code])).toEqual([
+      [0, 'IMV_INGEST_VALUE_INVALID'],
+      [2, 'IMV_INGEST_TIMESTAMP_INVALID'],
+      [3, 'IMV_INGEST_VALUE_INVALID'],
+      [5, 'IMV_INGEST_VALUE_INVALID'],
+      [6, 'IMV_INGEST_VALUE_INVALID'],
+      [7, 'IMV_INGEST_VALUE_INVALID'],
+    ]);
+  });
+
+  it('asks the model for the kind of a field the mapping does not type', () => {
+    const kind = () => 'number' as const;
+    expect(decode(RAW, '{"speed":"fast"}', { fieldKind: kind }).rejected[0]?.code).toBe(
+      'IMV_INGEST_VALUE_INVALID',
+    );
+    expect(decode(RAW, '{"speed":"1.5"}', { fieldKind: kind }).points[0]?.value).toBe(1.5);
+  });
+
+  it('refuses a whole message that is not JSON, too large, or the wrong shape', () => {
+    expect(decode(TELEMETRY, 'temp=21').refused?.code).toBe('IMV_INGEST_PAYLOAD_MALFORMED');
+    expect(decode(TELEMETRY, Buffer.from([0xff, 0xfe])).refused?.code).toBe('IMV_INGEST_PAYLOAD_MALFORMED');
+    expect(decode(TELEMETRY, '21.5').refused?.code).toBe('IMV_INGEST_PAYLOAD_MALFORMED');
+    expect(decode(GW, '[]').refused?.code).toBe('IMV_INGEST_PAYLOAD_MALFORMED');
+    expect(decode(VALUE, '1'.repeat(300 * 1024)).refused?.code).toBe('IMV_INGEST_PAYLOAD_TOO_LARGE');
+    expect(decode(VALUE, '12345', { maxBytes: 4 }).refused?.code).toBe('IMV_INGEST_PAYLOAD_TOO_LARGE');
+  });
+
+  // Seeded so that a failure replays; fast-check prints the seed and the counterexample.
+  it('never throws, and every point has a usable value and a sane time', () => {
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.string(),
+      fc.constantFrom('NaN', 'Infinity', '-inf', '1.5', '', null),
+      fc.constantFrom(
+        NOW,
+        NOW / 1000,
+        NOW + 3600_000,
+        0,
+        -1,
+        1e20,
+        '2025-06-01T00:00:00+02:00',
+        '2025-13-45',
+      ),
+    );
+    const key = fc.constantFrom(
+      'ts',
+      'time',
+      'timestamp',
+      'temp',
+      'vib',
+      'count',
+      'state',
+      'value',
+      'twin',
+      'field',
+      'x y',
+    );
+    const row = fc.dictionary(key, fc.oneof(value, fc.jsonValue({ maxDepth: 3 })), { maxKeys: 8 });
+    const envelope = fc.record({
+      points: fc.array(
+        fc.record(
+          { twin: fc.constantFrom('88.100.1/l1/a', '88.100.1/l2', 'x', 3), field: key, time: value, value },
+          { requiredKeys: [] },
+        ),
+      ),
+    });
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+      fc.jsonValue({ maxDepth: 6 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+      fc.oneof(value, row, fc.array(row), envelope).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+      fc.string().map((s) => Buffer.from(s.replace(/null/g, 'NaN'))),
+      fc.nat({ max: 20000 }).map((n) => Buffer.from('['.repeat(n) + ']'.repeat(n))),
+    );
+    const matches = [TELEMETRY, VALUE, RAW, GW];
+    fc.assert(
+      fc.property(
+        body,
+        fc.nat({ max: 3 }),
+        fc.constantFrom(undefined, 'number', 'string', 'boolean'),
+        (payload, m, kind) => {
+          const out = decodePayload(payload, matches[m]!, {
+            receivedAt: NOW,
+            fieldKind: () => kind as never,
+          });
+          for (const p of out.points) {
+            expect(
+              typeof p.value === 'string' || typeof p.value === 'boolean' || Number.isFinite(p.value),
+            ).toBe(true);
+            expect(Number.isInteger(p.time)).toBe(true);
+            expect(p.time).toBeGreaterThanOrEqual(Date.UTC(2000, 0, 1));
+            expect(p.time).toBeLessThanOrEqual(NOW + 5 * 60_000);
+          }
+          for (const r of out.rejected) expect(r.code).toMatch(/^IMV_INGEST_/);
+          if (out.refused) expect(out.points).toEqual([]);
+        },
+      ),
+      { seed: 20250601, numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseTime', () => {
+  const limits = { now: NOW };
+  it('reads epoch seconds, milliseconds, microseconds and ISO 8601', () => {
+    expect(parseTime(1748779200, limits)).toBe(1748779200000);
+    expect(parseTime(1748779200.5, limits)).toBe(1748779200500);
+    expect(parseTime(1748779200000, limits)).toBe(1748779200000);
+    expect(parseTime(1748779200000000, limits)).toBe(1748779200000);
+    expect(parseTime('2025-06-01T12:00:00.123456Z', limits)).toBe(NOW + 123);
+    expect(parseTime('2025-06-01T14:00:00+0200', limits)).toBe(NOW);
+    expect(parseTime('2025-06-01 12:00:00', limits)).toBe(NOW);
+  });
+  it('refuses the future beyond five minutes, unset clocks and nonsense', () => {
+    expect(parseTime(NOW + 4 * 60_000, limits)).toBe(NOW + 4 * 60_000);
+    expect(parseTime(NOW + 6 * 60_000, limits)).toMatch(/future/);
+    expect(parseTime(0, limits)).toMatch(/clock/);
+    expect(parseTime('yesterday', limits)).toMatch(/ISO 8601/);
+    expect(parseTime(null, limits)).toMatch(/null/);
+  });
+});

@@ -1,0 +1,55 @@
+// One MQTT message from receipt to durability: map the topic, decode, dead-letter what is bad,
+// ingest the rest. Shared by the embedded broker and the external-broker client.
+import type { IngestSink } from '../points.js';
+import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
+import { decodePayload } from '../json/decode.js';
+import type { IngestCounters } from './stats.js';
+
+export interface MessageContext {
+  readonly sink: IngestSink;
+  readonly mappings: MappingSet;
+  /** PointBatch.source and the dead letters' source, e.g. "mqtt". */
+  readonly source: string;
+  readonly counters: IngestCounters;
+  readonly maxPayloadBytes?: number;
+  readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
+}
+
+/**
+ * Resolves once the message's accepted points are durable (or it was dead-lettered); rejects only
+ * when the sink fails, in which case the message must not be acknowledged.
+ */
+export async function ingestMessage(
+  ctx: MessageContext,
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: number,
+): Promise<void> {
+  const { sink, source, counters } = ctx;
+  counters.messagesReceived++;
+  const match = ctx.mappings.match(topic);
+  const decoded = match
+    ? decodePayload(payload, match, {
+        receivedAt,
+        ...(ctx.maxPayloadBytes === undefined ? {} : { maxBytes: ctx.maxPayloadBytes }),
+        ...(ctx.fieldKind === undefined ? {} : { fieldKind: ctx.fieldKind }),
+      })
+    : undefined;
+  if (!decoded || decoded.refused) {
+    const code = decoded?.refused?.code ?? 'IMV_INGEST_UNMAPPED';
+    const reason = decoded?.refused?.reason ?? `no mapping matches the topic "${topic}"`;
+    counters.messagesRejected++;
+    counters.rejected(code);
+    sink.reject(source, code, reason, payload, topic);
+    return;
+  }
+  counters.messagesAccepted++;
+  for (const r of decoded.rejected) {
+    counters.rejected(r.code);
+    sink.reject(source, r.code, `value ${r.index}: ${r.reason}`, r.excerpt, topic);
+  }
+  if (decoded.points.length === 0) return;
+  const result = await sink.ingest({ source, points: decoded.points });
+  counters.pointsAccepted += result.accepted;
+  for (const r of result.rejected) counters.rejected(r.code);
+}

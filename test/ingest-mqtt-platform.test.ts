@@ -1,0 +1,215 @@
+// Devices publish to the platform's embedded broker: values reach twin state and history, bad
+// messages are dead-lettered, and a QoS 1 acknowledgement means the value survives kill -9.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+
+const CNC = '88.100.1/line-1/st-01/cnc';
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+async function connect(url: string, username: string, password: string): Promise<mqtt.MqttClient> {
+  const client = mqtt.connect(url, {
+    username,
+    password,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    protocolVersion: 4,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  return client;
+}
+
+describe('MQTT into the platform', () => {
+  let p: TestPlatform;
+  let secret: string;
+  beforeAll(async () => {
+    p = await startTestPlatform({ demo: true });
+    const res = await p.api('/api/v1/devices', {
+      method: 'POST',
+      json: { id: 'cnc-01', topics: ['plant/line-1/st-01/#'] },
+    });
+    expect(res.status).toBe(201);
+    secret = ((await res.json()) as { secret: string }).secret;
+  });
+  afterAll(async () => p?.close());
+
+  it('puts a device value into twin state and history once it is acknowledged', async () => {
+    const client = await connect(p.platform.mqtt!.url, 'cnc-01', secret);
+    const ts = Date.now() - 1000;
+    await client.publishAsync(
+      'plant/line-1/st-01/cnc/telemetry',
+      JSON.stringify({ temperature: 41.25, ts }),
+      { qos: 1 },
+    );
+    const twin = (await (await p.api(`/api/v1/twins/${encodeURIComponent(CNC)}`)).json()) as any;
+    expect(twin.temperature).toBe(41.25);
+    expect(twin.$metadata.temperature.sourceTime).toBe(new Date(ts).toISOString());
+    const history = (await (
+      await p.api(
+        `/api/v1/twins/${encodeURIComponent(CNC)}/telemetry?field=temperature&from=${ts - 1}&to=${ts + 1}`,
+      )
+    ).json()) as any;
+    expect(history.series[0].samples).toEqual([expect.objectContaining({ time: ts, value: 41.25 })]);
+    await client.endAsync();
+  });
+
+  it('dead-letters a malformed message and keeps serving the device', async () => {
+    const client = await connect(p.platform.mqtt!.url, 'cnc-01', secret);
+    await client.publishAsync('plant/line-1/st-01/cnc/telemetry', '{"temperature": ', { qos: 1 });
+    await client.publishAsync('plant/line-1/st-01/cnc/telemetry', JSON.stringify({ temperature: 42 }), {
+      qos: 1,
+    });
+    const letters = (await (
+      await p.api('/api/v1/ingest/dead-letters?code=IMV_INGEST_PAYLOAD_MALFORMED')
+    ).json()) as any;
+    expect(letters.value[0]).toMatchObject({ source: 'mqtt', topic: 'plant/line-1/st-01/cnc/telemetry' });
+    const twin = (await (await p.api(`/api/v1/twins/${encodeURIComponent(CNC)}`)).json()) as any;
+    expect(twin.temperature).toBe(42);
+    await client.endAsync();
+  });
+
+  it('refuses a publish to another device’s topics and records it', async () => {
+    const client = await connect(p.platform.mqtt!.url, 'cnc-01', secret);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish('plant/line-2/st-01/press/telemetry', JSON.stringify({ temperature: 1 }), { qos: 1 });
+    await closed;
+    client.end(true);
+    const letters = (await (
+      await p.api('/api/v1/ingest/dead-letters?code=IMV_INGEST_TOPIC_FORBIDDEN')
+    ).json()) as any;
+    expect(letters.value[0].topic).toBe('plant/line-2/st-01/press/telemetry');
+    const stats = (await (await p.api('/api/v1/ingest/stats')).json()) as any;
+    expect(stats.mqtt.rejectedByCode.IMV_INGEST_TOPIC_FORBIDDEN).toBeGreaterThan(0);
+  });
+
+  it('refuses wrong credentials', async () => {
+    await expect(connect(p.platform.mqtt!.url, 'cnc-01', 'wrong')).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
+  });
+});
+
+/** `imverse start --demo` as its own process; resolves with its HTTP and MQTT URLs. */
+async function startProcess(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; mqtt: string; token?: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'start',
+      '--demo',
+      '--port',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /running at (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
+      const mqttUrl = /MQTT:\s+(mqtt:\/\/\S+)/.exec(out)?.[1];
+      if (url && mqttUrl && out.includes('Ctrl+C')) {
+        clearTimeout(timer);
+        const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
+        resolve({ child, url, mqtt: mqttUrl, ...(token ? { token } : {}) });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('QoS 1 durability', () => {
+  it('keeps every acknowledged point, once, when the platform is killed with SIGKILL under load', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'imverse-mqtt-crash-'));
+    dirs.push(dataDir);
+    const created = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'device',
+        'create',
+        'line-1',
+        '--topic',
+        'plant/line-1/#',
+        '--data',
+        dataDir,
+      ],
+      { encoding: 'utf8' },
+    );
+    const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
+    expect(secret, created.stderr).toBeTruthy();
+    const server = await startProcess(dataDir);
+    const stations = ['st-01/cnc', 'st-02/cnc', 'st-03/cnc'];
+    const base = Date.now() - 3_600_000;
+    const acked = new Map<string, number>(stations.map((s) => [s, 0]));
+    // One publisher per machine, each publishing batches of 20 timestamped points, QoS 1, one after another.
+    const publishers = stations.map(async (station) => {
+      const client = await connect(server.mqtt, 'line-1', secret!);
+      client.on('error', () => {});
+      // A publish in flight when the server dies is never acknowledged: stop at the connection's close.
+      const lost = new Promise<'lost'>((resolve) => client.once('close', () => resolve('lost')));
+      for (let batch = 0; batch < 5000; batch++) {
+        const points = Array.from({ length: 20 }, (_, i) => ({
+          ts: base + batch * 20 + i,
+          temperature: batch + i / 100,
+        }));
+        const publish = client.publishAsync(`plant/line-1/${station}/telemetry`, JSON.stringify(points), {
+          qos: 1,
+        });
+        const outcome = await Promise.race([
+          publish.then(
+            () => 'acked' as const,
+            () => 'lost' as const,
+          ),
+          lost,
+        ]);
+        if (outcome === 'lost') break;
+        acked.set(station, (batch + 1) * 20);
+      }
+      client.end(true);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    server.child.kill('SIGKILL');
+    await Promise.all(publishers);
+    expect(Math.min(...acked.values())).toBeGreaterThan(20);
+
+    const restarted = await startProcess(dataDir);
+    try {
+      for (const station of stations) {
+        const twin = encodeURIComponent(`88.100.1/line-1/${station}`);
+        const res = await fetch(
+          `${restarted.url}/api/v1/twins/${twin}/telemetry?field=temperature&from=${base}&to=${base + 200_000}&limit=100000`,
+          { headers: { authorization: `Bearer ${server.token}` } },
+        );
+        const times = ((await res.json()) as any).series[0].samples.map((s: { time: number }) => s.time);
+        expect(new Set(times).size).toBe(times.length);
+        for (let k = 0; k < acked.get(station)!; k++) expect(times[k]).toBe(base + k);
+      }
+    } finally {
+      restarted.child.kill('SIGTERM');
+    }
+  }, 120_000);
+});
