@@ -60,6 +60,9 @@ describe('HTTP ingest', () => {
     const stats = (await (await p.api('/api/v1/ingest/stats')).json()) as any;
     expect(stats.sources.http.accepted).toBe(3);
     expect(stats.sources.http.rejected.IMV_INGEST_VALUE_INVALID).toBe(2);
+    const metrics = await (await p.api('/metrics')).text();
+    expect(metrics).toContain('imverse_ingest_points{source="http",outcome="accepted"} 3');
+    expect(metrics).toContain('imverse_ingest_rejected{source="http",code="IMV_INGEST_VALUE_INVALID"} 2');
   });
 
   it('shows the newest value in twin state, with its source time, without a new version', async () => {

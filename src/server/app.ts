@@ -78,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, allowUnionTypes: true },
     },
   });
-  const metrics = new Metrics(options.graph);
+  const metrics = new Metrics(options.graph, options.ingest.counters);
 
   app.decorateRequest('graph', null as unknown as TwinGraph);
   app.addContentTypeParser(

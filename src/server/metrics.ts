@@ -1,6 +1,7 @@
 // Prometheus metrics for /metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TwinGraph } from '../twin/TwinGraph.js';
+import type { IngestCounters } from '../ingest/IngestCounters.js';
 
 const TWIN_COUNT_TTL_MS = 10_000;
 
@@ -11,7 +12,7 @@ export class Metrics {
   readonly liveEvents: Counter;
   readonly liveDropped: Counter;
 
-  constructor(graph: TwinGraph) {
+  constructor(graph: TwinGraph, ingest?: IngestCounters) {
     collectDefaultMetrics({ register: this.registry, prefix: 'imverse_' });
     this.requests = new Histogram({
       name: 'imverse_http_request_duration_seconds',
@@ -53,6 +54,33 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(graph.models.list().length);
+      },
+    });
+    if (ingest !== undefined) this.registerIngest(ingest);
+  }
+
+  private registerIngest(ingest: IngestCounters): void {
+    new Gauge({
+      name: 'imverse_ingest_points',
+      help: 'Device values per connector since start: received and accepted',
+      labelNames: ['source', 'outcome'],
+      registers: [this.registry],
+      collect() {
+        for (const [source, counters] of Object.entries(ingest.snapshot())) {
+          this.set({ source, outcome: 'received' }, counters.received);
+          this.set({ source, outcome: 'accepted' }, counters.accepted);
+        }
+      },
+    });
+    new Gauge({
+      name: 'imverse_ingest_rejected',
+      help: 'Device messages and values refused (and dead-lettered) per connector since start, by code',
+      labelNames: ['source', 'code'],
+      registers: [this.registry],
+      collect() {
+        for (const [source, counters] of Object.entries(ingest.snapshot())) {
+          for (const [code, n] of Object.entries(counters.rejected)) this.set({ source, code }, n);
+        }
       },
     });
   }
