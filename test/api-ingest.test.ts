@@ -104,6 +104,22 @@ describe('HTTP ingest', () => {
     expect(fields.fields).toContain('temperature');
   });
 
+  it('removes history past the retention set for a field', async () => {
+    const old = Date.now() - 3 * 86_400_000;
+    await ingest([
+      { twin: M, field: 'speed', time: old, value: 1 },
+      { twin: M, field: 'speed', time: Date.now() - 1000, value: 2 },
+    ]);
+    const set = await p.api('/api/v1/twins/P%2Fm1/telemetry/retention', {
+      method: 'PUT',
+      json: { field: 'speed', days: 1 },
+    });
+    expect(await set.json()).toEqual({ twin: M, field: 'speed', days: 1 });
+    await p.platform.core.history.enforceRetention(Date.now());
+    const res = await p.api(`/api/v1/twins/P%2Fm1/telemetry?field=speed&from=${old - 1}&to=${Date.now()}`);
+    expect(((await res.json()) as any).series[0].samples.map((s: any) => s.value)).toEqual([2]);
+  });
+
   it('takes NDJSON, refusing unreadable lines', async () => {
     const res = await p.api('/api/v1/ingest', {
       method: 'POST',

@@ -179,6 +179,11 @@ export const ERROR_CODES = {
     title: 'The twin model has no such field',
     hint: "Map the value to a telemetry or property name of the twin's model.",
   },
+  IMV_INGEST_SEQUENCE_GAP: {
+    status: 400,
+    title: 'Sparkplug sequence gap',
+    hint: 'Messages from this edge node were lost on the way; its data is kept. Check the network and the broker.',
+  },
   IMV_CONFIG_INVALID: {
     status: 500,
     title: 'Configuration is invalid',

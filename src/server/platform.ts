@@ -22,6 +22,8 @@ import { ImverseError } from '../core/errors.js';
 import { parse as parseYaml } from 'yaml';
 import { buildApp } from './app.js';
 
+const RETENTION_EVERY_MS = 10 * 60_000;
+
 export const DEMO_PLANT = new URL('../../examples/demo-plant.yaml', import.meta.url);
 
 export interface Core {
@@ -58,6 +60,13 @@ export async function openCore(
   });
   const deadLetters = new SqliteDeadLetterStore(join(config.dataDir, 'dead-letters.sqlite'));
   const ingest = new IngestPipeline(store, registry, history, deadLetters, bus);
+  // History past its retention goes in the background; unref'd so it never keeps the process alive.
+  const retention = setInterval(() => {
+    history
+      .enforceRetention(Date.now())
+      .catch((error) => logger?.error({ err: error }, 'history retention failed'));
+  }, RETENTION_EVERY_MS);
+  retention.unref();
   return {
     graph,
     bus,
@@ -66,6 +75,7 @@ export async function openCore(
     deadLetters,
     ingest,
     async close() {
+      clearInterval(retention);
       await ingest.drain();
       ingest.close();
       await bus.close();

@@ -20,6 +20,7 @@ interface TelemetryQuery {
 
 export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDeps): Promise<void> {
   const tags = ['history'];
+  await retentionRoute(app, history);
   app.get<{ Params: { id: string }; Querystring: TelemetryQuery }>(
     '/api/v1/twins/:id/telemetry',
     {
@@ -93,6 +94,37 @@ export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDe
       const fields = request.query.fields?.split(',').map((f) => f.trim()) ?? (await history.fields(twin.id));
       const latest = await latestOf(history, twin.id, fields);
       return { twin: twin.id, latest };
+    },
+  );
+}
+
+export async function retentionRoute(app: FastifyInstance, history: HistoryStore): Promise<void> {
+  app.put<{ Params: { id: string }; Body: { field?: string; days: number | null } }>(
+    '/api/v1/twins/:id/telemetry/retention',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags: ['history'],
+        summary:
+          'Keep only the last `days` of history of a field (or of every field: "*"); null keeps everything',
+        params: idParam,
+        body: {
+          type: 'object',
+          required: ['days'],
+          additionalProperties: false,
+          properties: {
+            field: { type: 'string', minLength: 1, default: '*' },
+            days: { type: ['number', 'null'], exclusiveMinimum: 0 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const twin = await request.graph.getTwin(request.params.id);
+      const field = request.body.field ?? '*';
+      const days = request.body.days;
+      await history.setRetention({ twin: twin.id, field }, days === null ? Infinity : days * 86_400_000);
+      return { twin: twin.id, field, days };
     },
   );
 }
