@@ -15,6 +15,7 @@ import type { IngestResult, IngestSink, Point, PointBatch, Rejection } from './p
 
 /** Points stamped further ahead than this are refused: the device clock is wrong. */
 export const MAX_FUTURE_MS = 5 * 60_000;
+const RECHECK_MISSING_MS = 10_000;
 
 export interface IngestPipelineOptions {
   readonly now?: () => number;
@@ -31,6 +32,9 @@ export class IngestPipeline implements IngestSink {
   private readonly now: () => number;
   /** Model of each twin seen, or null for one that does not exist; kept in step by twin events. */
   private readonly modelOf = new Map<string, string | null>();
+  /** When each twin was last found missing: looked up again after a while, since another process
+   *  (a CLI import) may create it without an event reaching this one. */
+  private readonly missingSince = new Map<string, number>();
   private queue: Pending[] = [];
   private deadLetters: NewDeadLetter[] = [];
   private scheduled = false;
@@ -64,7 +68,9 @@ export class IngestPipeline implements IngestSink {
     for (let index = 0; index < batch.points.length; index++) {
       const point = batch.points[index]!;
       const problem = this.check(point, now);
-      if (problem === undefined) accepted.push(point);
+      // History keeps whole milliseconds: a finer source time is rounded, not refused.
+      if (problem === undefined)
+        accepted.push(Number.isInteger(point.time) ? point : { ...point, time: Math.round(point.time) });
       else {
         rejected.push({ index, ...problem });
         this.refuse(batch.source, problem.code, problem.reason, JSON.stringify(point));
@@ -139,9 +145,23 @@ export class IngestPipeline implements IngestSink {
   /** Looks up, once, the models of the twins a batch names that are not known yet. */
   private async learnTwins(points: readonly Point[]): Promise<void> {
     const unknown = new Set<string>();
-    for (const point of points) if (!this.modelOf.has(point.twin)) unknown.add(point.twin);
-    if (this.modelOf.size + unknown.size > 200_000) this.modelOf.clear();
-    for (const id of unknown) this.modelOf.set(id, (await this.twins.getTwin(id))?.model ?? null);
+    const now = this.now();
+    for (const point of points) {
+      const missing = this.missingSince.get(point.twin);
+      if (!this.modelOf.has(point.twin) || (missing !== undefined && now - missing > RECHECK_MISSING_MS)) {
+        unknown.add(point.twin);
+      }
+    }
+    if (this.modelOf.size + unknown.size > 200_000) {
+      this.modelOf.clear();
+      this.missingSince.clear();
+    }
+    for (const id of unknown) {
+      const model = (await this.twins.getTwin(id))?.model ?? null;
+      this.modelOf.set(id, model);
+      if (model === null) this.missingSince.set(id, now);
+      else this.missingSince.delete(id);
+    }
   }
 
   private enqueue(points: Point[]): Promise<void> {
@@ -176,7 +196,9 @@ export class IngestPipeline implements IngestSink {
       await this.bus.publish(applied.map(telemetryEvent));
       for (const pending of work) pending.resolve();
     } catch (error) {
-      for (const pending of work) pending.reject(error);
+      // One bad batch must not fail the others it was grouped with: commit them one by one.
+      if (work.length === 1) work[0]!.reject(error);
+      else for (const pending of work) await this.commit([pending]);
     }
   }
 
