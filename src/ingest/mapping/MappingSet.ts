@@ -16,7 +16,20 @@ export interface FieldMapping {
   readonly offset: number;
 }
 
-export type PayloadFormat = 'values' | 'envelope';
+export type PayloadFormat = 'values' | 'envelope' | 'sparkplug';
+
+/**
+ * A Sparkplug B mapping's own settings. Its twin templates refer to the levels of the Sparkplug
+ * topic, not to the mapping's topic pattern: index 0 is the group, 1 the edge node, 2 the device.
+ */
+export interface SparkplugMapping {
+  /** The twin of a device's metrics (DBIRTH, DDATA, DDEATH). */
+  readonly twin: readonly (string | number)[];
+  /** The twin of the edge node's own metrics; undefined: node metrics are not stored. */
+  readonly nodeTwin: readonly (string | number)[] | undefined;
+  /** The boolean field that births set true and deaths false; undefined: none is written. */
+  readonly online: string | undefined;
+}
 
 /** One entry of the mapping file, compiled. */
 export interface CompiledMapping {
@@ -32,6 +45,8 @@ export interface CompiledMapping {
   readonly keepOthers: boolean;
   /** Twin identifier template: literal text, or the index of a single-level capture (-1: the `#` rest). */
   readonly twin: readonly (string | number)[] | undefined;
+  /** Set for `payload: sparkplug`, whose `twin` above is then undefined. */
+  readonly sparkplug?: SparkplugMapping;
 }
 
 export interface MappingMatch {

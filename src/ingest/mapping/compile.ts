@@ -2,14 +2,20 @@
 // MappingSet. Every problem is collected with its JSON Pointer, so one run reports them all.
 import { identifierProblem } from '../../core/id.js';
 import { ValidationError, type Issue } from '../../core/errors.js';
-import { MappingSet, type CompiledMapping, type FieldKind, type FieldMapping } from './MappingSet.js';
+import {
+  MappingSet,
+  type CompiledMapping,
+  type FieldKind,
+  type FieldMapping,
+  type SparkplugMapping,
+} from './MappingSet.js';
 import { parseTopicPattern, type PatternLevel } from './topic-pattern.js';
 import { unitConversion, unitDimension, unitNames } from './units.js';
 
 /** Payload keys that always carry the time of an object's values. */
 export const TIME_KEYS: readonly string[] = ['ts', 'time', 'timestamp'];
 
-const ENTRY_KEYS = new Set(['topic', 'twin', 'field', 'fields', 'others', 'payload']);
+const ENTRY_KEYS = new Set(['topic', 'twin', 'field', 'fields', 'others', 'payload', 'nodeTwin', 'online']);
 const FIELD_KEYS = new Set(['field', 'unit', 'to', 'scale', 'offset', 'type']);
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KINDS: readonly FieldKind[] = ['number', 'string', 'boolean'];
@@ -156,6 +162,62 @@ function compileTwin(
   return parts;
 }
 
+/** The levels of a Sparkplug topic that a Sparkplug mapping's twin templates may use, in order. */
+const SPARKPLUG_LEVELS: readonly PatternLevel[] = [
+  { kind: 'single', name: 'group' },
+  { kind: 'single', name: 'edgeNode' },
+  { kind: 'single', name: 'device' },
+];
+
+function compileSparkplugTwin(
+  template: unknown,
+  names: number,
+  path: string,
+  c: Collector,
+): (string | number)[] | undefined {
+  if (typeof template !== 'string') {
+    c.add(path, 'expected a twin identifier template, e.g. 88.100.1/{edgeNode}/{device}');
+    return undefined;
+  }
+  const allowed = SPARKPLUG_LEVELS.slice(0, names).map((l) => (l.kind === 'single' ? l.name : ''));
+  for (const m of template.matchAll(/\{([^{}]*)\}/g)) {
+    if (!allowed.includes(m[1] as string)) {
+      c.add(
+        path,
+        `{${m[1]}} is not a level of the Sparkplug topic here: use ${allowed.map((n) => `{${n}}`).join(', ')}`,
+      );
+      return undefined;
+    }
+  }
+  return compileTwin(template, SPARKPLUG_LEVELS.slice(0, names), path, c);
+}
+
+function compileSparkplug(
+  entry: Record<string, unknown>,
+  path: string,
+  c: Collector,
+): SparkplugMapping | undefined {
+  const before = c.issues.length;
+  const twin = compileSparkplugTwin(entry.twin, 3, `${path}/twin`, c);
+  const nodeTwin =
+    entry.nodeTwin === undefined ? undefined : compileSparkplugTwin(entry.nodeTwin, 2, `${path}/nodeTwin`, c);
+  const { online } = entry;
+  if (online !== undefined && (typeof online !== 'string' || !FIELD_NAME.test(online))) {
+    c.add(`${path}/online`, 'expected the name of a boolean twin field, e.g. connected');
+  }
+  if (entry.field !== undefined) {
+    c.add(`${path}/field`, 'a Sparkplug payload is a set of named metrics: map them with "fields"');
+  }
+  if (c.issues.length > before || !twin) return undefined;
+  // Without a nodeTwin, node metrics go to `twin` when it does not need a device.
+  const usesDevice = twin.includes(2);
+  return {
+    twin,
+    nodeTwin: nodeTwin ?? (usesDevice ? undefined : twin),
+    online: online as string | undefined,
+  };
+}
+
 function compileEntry(
   entry: unknown,
   index: number,
@@ -180,13 +242,22 @@ function compileEntry(
     if (typeof parsed === 'string') c.add(`${path}/topic`, parsed);
     else levels = parsed;
   }
-  if (payload !== 'values' && payload !== 'envelope') {
-    c.add(`${path}/payload`, 'expected "values" (the default) or "envelope"');
+  if (payload !== 'values' && payload !== 'envelope' && payload !== 'sparkplug') {
+    c.add(`${path}/payload`, 'expected "values" (the default), "envelope" or "sparkplug"');
     return;
   }
+  if (payload !== 'sparkplug') {
+    for (const key of ['nodeTwin', 'online'] as const) {
+      if (entry[key] !== undefined)
+        c.add(`${path}/${key}`, 'only a "payload: sparkplug" mapping takes this key');
+    }
+  }
+  const sparkplug = payload === 'sparkplug' ? compileSparkplug(entry, path, c) : undefined;
 
   let twinParts: (string | number)[] | undefined;
-  if (twin === undefined) {
+  if (payload === 'sparkplug') {
+    // compileSparkplug checked the templates against the Sparkplug topic's levels.
+  } else if (twin === undefined) {
     if (payload === 'values')
       c.add(`${path}/twin`, 'expected the twin identifier template, e.g. 88.100.1/{line}/{station}');
   } else if (typeof twin !== 'string') c.add(`${path}/twin`, 'expected a string');
@@ -206,14 +277,15 @@ function compileEntry(
         'give either "field" (the whole payload is one value) or "fields" (an object of values), not both',
       );
     }
-    if (field !== undefined) value = compileField(field, '', `${path}/field`, c);
+    if (field !== undefined && payload === 'values') value = compileField(field, '', `${path}/field`, c);
     if (fields !== undefined) {
       if (!isRecord(fields)) c.add(`${path}/fields`, 'expected an object: payload key → twin field');
       else {
         fieldMap = new Map();
         for (const [key, spec] of Object.entries(fields)) {
           const fieldPath = pointer('mappings', index, 'fields', key);
-          if (TIME_KEYS.includes(key)) {
+          // Sparkplug metrics carry their time beside their value, so any name is a metric.
+          if (payload === 'values' && TIME_KEYS.includes(key)) {
             c.add(fieldPath, `"${key}" is the time of the values, not a value`);
             continue;
           }
@@ -236,6 +308,7 @@ function compileEntry(
     fields: fieldMap,
     keepOthers: others === undefined ? value === undefined && fieldMap === undefined : others === 'keep',
     twin: twinParts,
+    ...(sparkplug === undefined ? {} : { sparkplug }),
   };
   const clash = set.add(levels, mapping);
   if (clash) {

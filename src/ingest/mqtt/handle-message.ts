@@ -2,7 +2,8 @@
 // ingest the rest. Shared by the embedded broker and the external-broker client.
 import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
-import { decodePayload } from '../json/decode.js';
+import { decodePayload, type DecodeOptions } from '../json/decode.js';
+import { SparkplugDecoder, type SparkplugWarning } from '../sparkplug/SparkplugDecoder.js';
 import type { IngestCounters } from './stats.js';
 
 export interface MessageContext {
@@ -13,6 +14,18 @@ export interface MessageContext {
   readonly counters: IngestCounters;
   readonly maxPayloadBytes?: number;
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
+  /** Sparkplug B session state (births, aliases, sequence numbers); default: one per context. */
+  readonly sparkplug?: SparkplugDecoder;
+}
+
+// Sparkplug state lives as long as the connector's context, without the connectors creating it.
+const sparkplugDecoders = new WeakMap<MessageContext, SparkplugDecoder>();
+
+function sparkplugDecoder(ctx: MessageContext): SparkplugDecoder {
+  if (ctx.sparkplug) return ctx.sparkplug;
+  let decoder = sparkplugDecoders.get(ctx);
+  if (!decoder) sparkplugDecoders.set(ctx, (decoder = new SparkplugDecoder()));
+  return decoder;
 }
 
 /**
@@ -28,13 +41,22 @@ export async function ingestMessage(
   const { sink, source, counters } = ctx;
   counters.messagesReceived++;
   const match = ctx.mappings.match(topic);
-  const decoded = match
-    ? decodePayload(payload, match, {
-        receivedAt,
-        ...(ctx.maxPayloadBytes === undefined ? {} : { maxBytes: ctx.maxPayloadBytes }),
-        ...(ctx.fieldKind === undefined ? {} : { fieldKind: ctx.fieldKind }),
-      })
-    : undefined;
+  const options: DecodeOptions = {
+    receivedAt,
+    ...(ctx.maxPayloadBytes === undefined ? {} : { maxBytes: ctx.maxPayloadBytes }),
+    ...(ctx.fieldKind === undefined ? {} : { fieldKind: ctx.fieldKind }),
+  };
+  let warnings: readonly SparkplugWarning[] = [];
+  let decoded;
+  if (match?.mapping.payload === 'sparkplug') {
+    decoded = sparkplugDecoder(ctx).decode(topic, payload, match, options);
+    warnings = decoded.warnings;
+  } else if (match) decoded = decodePayload(payload, match, options);
+  // Warnings (a Sparkplug sequence gap) are recorded like rejections, but cost no data.
+  for (const w of warnings) {
+    counters.rejected(w.code);
+    sink.reject(source, w.code, w.reason, payload, topic);
+  }
   if (!decoded || decoded.refused) {
     const code = decoded?.refused?.code ?? 'IMV_INGEST_UNMAPPED';
     const reason = decoded?.refused?.reason ?? `no mapping matches the topic "${topic}"`;
