@@ -22,6 +22,11 @@ export interface Config {
   readonly mqttPort: number;
   /** Topic-to-twin mappings (YAML); default: mappings.yaml in the data directory, if there is one. */
   readonly mappingsFile?: string;
+  /** External MQTT brokers and OPC UA servers to read from (YAML); default: sources.yaml in the data directory. */
+  readonly sourcesFile?: string;
+  /** Where history is kept: the embedded SQLite file, or PostgreSQL at `postgresUrl`. */
+  readonly history: 'sqlite' | 'postgres';
+  readonly postgresUrl?: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -36,6 +41,7 @@ export const DEFAULT_CONFIG: Config = {
   mqtt: true,
   mqttHost: '127.0.0.1',
   mqttPort: 1883,
+  history: 'sqlite',
 };
 
 const ENV_KEYS: Record<string, keyof Config> = {
@@ -51,10 +57,13 @@ const ENV_KEYS: Record<string, keyof Config> = {
   IMVERSE_MQTT_HOST: 'mqttHost',
   IMVERSE_MQTT_PORT: 'mqttPort',
   IMVERSE_MAPPINGS_FILE: 'mappingsFile',
+  IMVERSE_SOURCES_FILE: 'sourcesFile',
+  IMVERSE_HISTORY: 'history',
+  IMVERSE_POSTGRES_URL: 'postgresUrl',
 };
 
 /** Settings without a default value. */
-const OPTIONAL_KEYS = new Set(['mappingsFile']);
+const OPTIONAL_KEYS = new Set(['mappingsFile', 'sourcesFile', 'postgresUrl']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -73,6 +82,15 @@ export function resolveConfig(
       }
       merged[key] = coerce(key as keyof Config, value, source);
     }
+  }
+  if (merged.history === 'postgres' && merged.postgresUrl === undefined) {
+    throw new ImverseError(
+      'IMV_CONFIG_INVALID',
+      'history: postgres needs postgresUrl (IMVERSE_POSTGRES_URL)',
+      {
+        path: '/postgresUrl',
+      },
+    );
   }
   return merged as unknown as Config;
 }
@@ -115,6 +133,9 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
       return fail('true or false');
     case 'logLevel':
       if (typeof value !== 'string' || !LOG_LEVELS.includes(value)) fail(`one of ${LOG_LEVELS.join(', ')}`);
+      return value;
+    case 'history':
+      if (value !== 'sqlite' && value !== 'postgres') fail('sqlite or postgres');
       return value;
     case 'sqliteSynchronous':
       if (value !== 'normal' && value !== 'full') fail('normal or full');

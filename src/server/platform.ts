@@ -11,6 +11,10 @@ import { SqliteTwinStore } from '../twin/sqlite-store.js';
 import { TwinGraph } from '../twin/TwinGraph.js';
 import { parsePlant } from '../twin/plant.js';
 import { SqliteHistoryStore } from '../history/sqlite-store.js';
+import type { HistoryStore } from '../history/store.js';
+import { connectMqttSource, type MqttSource } from '../ingest/mqtt/client.js';
+import type { OpcUaSource } from '../ingest/opcua/client.js';
+import { compileSources } from './sources.js';
 import { IngestPipeline } from '../ingest/IngestPipeline.js';
 import { SqliteDeadLetterStore } from '../ingest/sqlite-dead-letters.js';
 import { TokenStore } from './auth/TokenStore.js';
@@ -30,7 +34,7 @@ export interface Core {
   readonly graph: TwinGraph;
   readonly bus: MemoryBus;
   readonly store: SqliteTwinStore;
-  readonly history: SqliteHistoryStore;
+  readonly history: HistoryStore;
   readonly deadLetters: SqliteDeadLetterStore;
   /** Where every connector delivers decoded device values. */
   readonly ingest: IngestPipeline;
@@ -39,7 +43,7 @@ export interface Core {
 
 /** Opens the twin graph on a data directory: the store, the built-in and stored models, the bus. */
 export async function openCore(
-  config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>,
+  config: Pick<Config, 'dataDir' | 'sqliteSynchronous'> & Partial<Pick<Config, 'history' | 'postgresUrl'>>,
   logger?: Logger,
 ): Promise<Core> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -55,9 +59,16 @@ export async function openCore(
     builtInModels: new Set(builtIn.map((model) => model.id)),
   });
   await graph.loadStoredModels();
-  const history = new SqliteHistoryStore(join(config.dataDir, 'history.sqlite'), {
-    synchronous: config.sqliteSynchronous,
-  });
+  const history: HistoryStore =
+    config.history === 'postgres'
+      ? await (
+          await import('../history/postgres-store.js')
+        ).PostgresHistoryStore.open({
+          connectionString: config.postgresUrl!,
+        })
+      : new SqliteHistoryStore(join(config.dataDir, 'history.sqlite'), {
+          synchronous: config.sqliteSynchronous,
+        });
   const deadLetters = new SqliteDeadLetterStore(join(config.dataDir, 'dead-letters.sqlite'));
   const ingest = new IngestPipeline(store, registry, history, deadLetters, bus);
   // History past its retention goes in the background; unref'd so it never keeps the process alive.
@@ -132,6 +143,25 @@ export function loadMappings(config: Pick<Config, 'dataDir' | 'demo' | 'mappings
   return compileMappings(parsed, String(file));
 }
 
+/** External sources: the configured file, else sources.yaml in the data directory, else none. */
+export async function loadSources(config: Pick<Config, 'dataDir' | 'sourcesFile'>) {
+  const inDataDir = join(config.dataDir, 'sources.yaml');
+  const file = config.sourcesFile ?? (existsSync(inDataDir) ? inDataDir : undefined);
+  if (file === undefined) return { mqtt: [], opcua: [] };
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ImverseError('IMV_CONFIG_INVALID', `${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return compileSources(parsed, file);
+}
+
+/** Drops undefined members, for options types that do not allow them (exactOptionalPropertyTypes-style). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 export interface RunningPlatform {
   readonly url: string;
   readonly app: FastifyInstance;
@@ -149,6 +179,9 @@ export async function startPlatform(
   config: Config,
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningPlatform> {
+  // Configuration files first: a mistake in them stops the start before anything is opened.
+  const mappings = loadMappings(config);
+  const sources = await loadSources(config);
   const core = await openCore(config, logger);
   let seeded = 0;
   if (config.demo && (await core.store.countTwins()) === 0 && existsSync(DEMO_PLANT)) {
@@ -157,8 +190,9 @@ export async function startPlatform(
   }
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
   const devices = new DeviceStore(join(config.dataDir, 'auth.sqlite'));
-  const mappings = loadMappings(config);
   let broker: RunningMqttBroker | undefined;
+  let mqttSources: MqttSource[] = [];
+  let opcuaSources: OpcUaSource[] = [];
   const app = await buildApp({
     graph: core.graph,
     bus: core.bus,
@@ -168,6 +202,8 @@ export async function startPlatform(
     ingestStats: () => ({
       sources: core.ingest.counters.snapshot(),
       ...(broker === undefined ? {} : { mqtt: broker.stats() }),
+      ...(mqttSources.length === 0 ? {} : { mqttSources: mqttSources.map((source) => source.stats()) }),
+      ...(opcuaSources.length === 0 ? {} : { opcuaSources: opcuaSources.map((source) => source.stats()) }),
     }),
     tokens,
     devices,
@@ -189,7 +225,32 @@ export async function startPlatform(
         onClientError: (clientId, error) => logger.debug({ clientId, err: error }, 'mqtt client error'),
       });
     }
+    mqttSources = sources.mqtt.map((source, i) =>
+      connectMqttSource({
+        ...source,
+        sink: core.ingest,
+        mappings,
+        source: `mqtt:${i}`,
+        onStateChange: (state, error) =>
+          logger.info({ source: `mqtt:${i}`, state, err: error }, 'mqtt source'),
+      }),
+    );
+    // node-opcua is large and slow to load: only when a server is configured.
+    const { connectOpcUaSource } =
+      sources.opcua.length > 0
+        ? await import('../ingest/opcua/client.js')
+        : { connectOpcUaSource: undefined };
+    opcuaSources = sources.opcua.map((source) =>
+      connectOpcUaSource!({
+        ...withoutUndefined(source),
+        sink: core.ingest,
+        onStateChange: (state, error) =>
+          logger.info({ source: source.source, state, err: error }, 'opc ua source'),
+      }),
+    );
   } catch (error) {
+    await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
+    await broker?.close();
     await app.close();
     throw error;
   }
@@ -208,6 +269,7 @@ export async function startPlatform(
       ? {}
       : { mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.size, broker } }),
     async close() {
+      await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
       await broker?.close();
       await app.close();
       tokens.close();
