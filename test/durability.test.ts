@@ -1,10 +1,10 @@
 // Accepted writes survive a restart and a kill -9 of the server process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from './helpers/platform.js';
+import { startImverseProcess } from './helpers/imverse-process.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -15,50 +15,6 @@ function tempDir(): string {
 }
 
 const machine = { $metadata: { $model: 'dtmi:imverse:Machine;1' } };
-
-/** Starts `imverse start` as its own process and reads the URL and token it prints. */
-async function startProcess(
-  dataDir: string,
-  extra: string[] = [],
-): Promise<{ child: ChildProcess; url: string; token?: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'start',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      '--mqtt-port',
-      '0',
-      ...extra,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /running at (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
-      if (url && out.includes('Ctrl+C')) {
-        clearTimeout(timer);
-        const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
-        resolve({ child, url, ...(token ? { token } : {}) });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-}
 
 describe('durability', () => {
   it('keeps twins and tokens across a clean restart, without a new admin token', async () => {
@@ -78,7 +34,7 @@ describe('durability', () => {
 
   it('keeps every acknowledged write when the process is killed with SIGKILL', async () => {
     const dataDir = tempDir();
-    const server = await startProcess(dataDir);
+    const server = await startImverseProcess(dataDir);
     expect(server.token).toMatch(/^imv_/);
     const auth = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
     const acknowledged: string[] = [];
@@ -103,7 +59,7 @@ describe('durability', () => {
     await writer;
     expect(acknowledged.length).toBeGreaterThan(10);
 
-    const restarted = await startProcess(dataDir);
+    const restarted = await startImverseProcess(dataDir);
     try {
       for (const id of acknowledged) {
         const res = await fetch(`${restarted.url}/api/v1/twins/${encodeURIComponent(id)}`, { headers: auth });
@@ -116,7 +72,7 @@ describe('durability', () => {
 
   it('keeps every acknowledged device value, once, when killed with SIGKILL during ingest', async () => {
     const dataDir = tempDir();
-    const server = await startProcess(dataDir, ['--demo']);
+    const server = await startImverseProcess(dataDir, ['--demo']);
     const auth = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
     const twin = '88.100.1/line-1/st-01/cnc';
     const base = Date.now() - 3_600_000;
@@ -148,7 +104,7 @@ describe('durability', () => {
     await writer;
     expect(acknowledged).toBeGreaterThan(100);
 
-    const restarted = await startProcess(dataDir);
+    const restarted = await startImverseProcess(dataDir);
     try {
       const res = await fetch(
         `${restarted.url}/api/v1/twins/${encodeURIComponent(twin)}/telemetry?field=temperature&from=${base}&to=${base + 200_000}&limit=100000`,

@@ -1,12 +1,13 @@
 // Devices publish to the platform's embedded broker: values reach twin state and history, bad
 // messages are dead-lettered, and a QoS 1 acknowledgement means the value survives kill -9.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { startImverseProcess } from './helpers/imverse-process.js';
 
 const CNC = '88.100.1/line-1/st-01/cnc';
 const dirs: string[] = [];
@@ -97,48 +98,6 @@ describe('MQTT into the platform', () => {
   });
 });
 
-/** `imverse start --demo` as its own process; resolves with its HTTP and MQTT URLs. */
-async function startProcess(
-  dataDir: string,
-): Promise<{ child: ChildProcess; url: string; mqtt: string; token?: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'start',
-      '--demo',
-      '--port',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /running at (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
-      const mqttUrl = /MQTT:\s+(mqtt:\/\/\S+)/.exec(out)?.[1];
-      if (url && mqttUrl && out.includes('Ctrl+C')) {
-        clearTimeout(timer);
-        const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
-        resolve({ child, url, mqtt: mqttUrl, ...(token ? { token } : {}) });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-}
-
 describe('QoS 1 durability', () => {
   it('keeps every acknowledged point, once, when the platform is killed with SIGKILL under load', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'imverse-mqtt-crash-'));
@@ -161,13 +120,13 @@ describe('QoS 1 durability', () => {
     );
     const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
     expect(secret, created.stderr).toBeTruthy();
-    const server = await startProcess(dataDir);
+    const server = await startImverseProcess(dataDir, ['--demo']);
     const stations = ['st-01/cnc', 'st-02/cnc', 'st-03/cnc'];
     const base = Date.now() - 3_600_000;
     const acked = new Map<string, number>(stations.map((s) => [s, 0]));
     // One publisher per machine, each publishing batches of 20 timestamped points, QoS 1, one after another.
     const publishers = stations.map(async (station) => {
-      const client = await connect(server.mqtt, 'line-1', secret!);
+      const client = await connect(server.mqtt!, 'line-1', secret!);
       client.on('error', () => {});
       // A publish in flight when the server dies is never acknowledged: stop at the connection's close.
       const lost = new Promise<'lost'>((resolve) => client.once('close', () => resolve('lost')));
@@ -196,7 +155,7 @@ describe('QoS 1 durability', () => {
     await Promise.all(publishers);
     expect(Math.min(...acked.values())).toBeGreaterThan(20);
 
-    const restarted = await startProcess(dataDir);
+    const restarted = await startImverseProcess(dataDir, ['--demo']);
     try {
       for (const station of stations) {
         const twin = encodeURIComponent(`88.100.1/line-1/${station}`);

@@ -4,7 +4,7 @@
 // ns=1;s=Mode (String), ns=1;s=Count (Int32) and ns=1;s=Profile (Double array).
 // `restart()` stops it and starts a new server on the same port, as a PLC reboot would.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,6 +17,7 @@ import {
   type StatusCode,
   type UAVariable,
 } from 'node-opcua';
+import { freePort } from './free-port.js';
 
 export const TEST_USER = 'operator';
 export const TEST_PASSWORD = 'secret-42';
@@ -42,18 +43,6 @@ export interface TestOpcUaServer {
   start(): Promise<void>;
   /** Stops it for good and removes its temporary folder. */
   dispose(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startOpcUaServer(): Promise<TestOpcUaServer> {
