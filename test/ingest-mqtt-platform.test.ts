@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { startImverseProcess } from './helpers/imverse-process.js';
+import { freePort } from './helpers/free-port.js';
 
 const CNC = '88.100.1/line-1/st-01/cnc';
 const dirs: string[] = [];
@@ -171,4 +172,70 @@ describe('QoS 1 durability', () => {
       restarted.child.kill('SIGTERM');
     }
   }, 120_000);
+});
+
+describe('device reconnection', () => {
+  it('a device that keeps publishing while the platform is down delivers everything once it is back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'imverse-mqtt-reconnect-'));
+    dirs.push(dataDir);
+    const created = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'device',
+        'create',
+        'cnc-01',
+        '--topic',
+        'plant/line-1/st-01/#',
+        '--data',
+        dataDir,
+      ],
+      { encoding: 'utf8' },
+    );
+    const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
+    expect(secret, created.stderr).toBeTruthy();
+    // The device reconnects to the same address, so the broker's port is fixed for this test.
+    const mqttPort = await freePort();
+    const args = ['--demo', '--mqtt-port', String(mqttPort)];
+    let server = await startImverseProcess(dataDir, args);
+    const token = server.token!;
+    const device = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'cnc-01',
+      password: secret!,
+      clientId: 'cnc-01',
+      clean: false,
+      reconnectPeriod: 200,
+      protocolVersion: 4,
+    });
+    device.on('error', () => {});
+    await new Promise<void>((resolve) => device.once('connect', () => resolve()));
+    const base = Date.now() - 60_000;
+    const publish = (i: number) =>
+      device.publishAsync(
+        'plant/line-1/st-01/cnc/telemetry',
+        JSON.stringify({ ts: base + i, temperature: i }),
+        { qos: 1 },
+      );
+    await Promise.all([0, 1, 2].map(publish));
+
+    server.child.kill('SIGKILL');
+    await new Promise<void>((resolve) => device.once('offline', () => resolve()));
+    // Published while the platform is down: the device's client keeps them until it is acknowledged.
+    const pending = [3, 4, 5, 6, 7].map(publish);
+    server = await startImverseProcess(dataDir, args);
+    try {
+      await Promise.all(pending);
+      const res = await fetch(
+        `${server.url}/api/v1/twins/${encodeURIComponent(CNC)}/telemetry?field=temperature&from=${base}&to=${base + 100}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      const values = ((await res.json()) as any).series[0].samples.map((s: { value: number }) => s.value);
+      expect(values).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    } finally {
+      device.end(true);
+      server.child.kill('SIGTERM');
+    }
+  }, 90_000);
 });
