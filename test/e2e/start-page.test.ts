@@ -60,4 +60,18 @@ describe('start page', () => {
     await page.fill('#search', 'Line');
     await expect.poll(() => page.locator('#results .node').count()).toBeGreaterThan(0);
   });
+
+  it('shows values devices report as they arrive', async () => {
+    const page = await browser.newPage();
+    const cnc = '88.100.1/line-1/st-01/cnc';
+    await page.goto(`${p.url}/world?twin=${encodeURIComponent(cnc)}`);
+    await expect.poll(() => page.textContent('#detail')).toContain(cnc);
+    await page.waitForSelector('#detail[data-live]');
+    const ingest = await p.api('/api/v1/ingest', {
+      method: 'POST',
+      json: { points: [{ twin: cnc, field: 'energy', value: 12.5 }] },
+    });
+    expect(await ingest.json()).toMatchObject({ accepted: 1 });
+    await expect.poll(() => page.textContent('td[data-field="energy"]')).toBe('12.5');
+  });
 });
