@@ -1,47 +1,20 @@
 // Twin reads over HTTP on loopback with a real load generator (autocannon) against a separate
 // server process holding the demo plant. `npm run bench -- api [--seconds 10] [--connections 64] [--rounds 3]`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { argValue } from './_stats.js';
+import { startImverseProcess } from '../test/helpers/imverse-process.js';
 
 const seconds = Number(argValue('seconds', '10'));
 const connections = Number(argValue('connections', '64'));
 const rounds = Number(argValue('rounds', '3'));
 const dataDir = mkdtempSync(join(tmpdir(), 'imverse-bench-api-'));
-const root = new URL('..', import.meta.url).pathname;
 
-const server = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
-    'start',
-    '--demo',
-    '--port',
-    '0',
-    '--mqtt-port',
-    '0',
-    '--data',
-    dataDir,
-    '--log-level',
-    'warn',
-  ],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-  let out = '';
-  server.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const url = /running at (http:\/\/\S+?)\/?\n/.exec(out)?.[1];
-    const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
-    if (url && token && out.includes('Ctrl+C')) resolve({ url, token });
-  });
-  server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-});
+const server = await startImverseProcess(dataDir, ['--demo']);
+const { url } = server;
+const token = server.token!;
 
 try {
   const auth = { authorization: `Bearer ${token}` };
@@ -94,6 +67,6 @@ try {
     `api twin reads: median ${median(results, (r) => r.rps).toFixed(0)} req/s, p50 ${median(results, (r) => r.p50)} ms, p99 ${median(results, (r) => r.p99)} ms`,
   );
 } finally {
-  server.kill('SIGTERM');
+  server.child.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 }

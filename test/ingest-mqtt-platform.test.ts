@@ -99,35 +99,30 @@ describe('MQTT into the platform', () => {
   });
 });
 
+/** Registers a device on a data directory with the CLI, as an integrator would; returns its password. */
+function createDevice(dataDir: string, id: string, topic: string): string {
+  const created = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'device', 'create', id, '--topic', topic, '--data', dataDir],
+    { encoding: 'utf8' },
+  );
+  const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
+  if (secret === undefined) throw new Error(`imverse device create failed: ${created.stderr}`);
+  return secret;
+}
+
 describe('QoS 1 durability', () => {
   it('keeps every acknowledged point, once, when the platform is killed with SIGKILL under load', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'imverse-mqtt-crash-'));
     dirs.push(dataDir);
-    const created = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'device',
-        'create',
-        'line-1',
-        '--topic',
-        'plant/line-1/#',
-        '--data',
-        dataDir,
-      ],
-      { encoding: 'utf8' },
-    );
-    const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
-    expect(secret, created.stderr).toBeTruthy();
+    const secret = createDevice(dataDir, 'line-1', 'plant/line-1/#');
     const server = await startImverseProcess(dataDir, ['--demo']);
     const stations = ['st-01/cnc', 'st-02/cnc', 'st-03/cnc'];
     const base = Date.now() - 3_600_000;
     const acked = new Map<string, number>(stations.map((s) => [s, 0]));
     // One publisher per machine, each publishing batches of 20 timestamped points, QoS 1, one after another.
     const publishers = stations.map(async (station) => {
-      const client = await connect(server.mqtt!, 'line-1', secret!);
+      const client = await connect(server.mqtt!, 'line-1', secret);
       client.on('error', () => {});
       // A publish in flight when the server dies is never acknowledged: stop at the connection's close.
       const lost = new Promise<'lost'>((resolve) => client.once('close', () => resolve('lost')));
@@ -178,24 +173,7 @@ describe('device reconnection', () => {
   it('a device that keeps publishing while the platform is down delivers everything once it is back', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'imverse-mqtt-reconnect-'));
     dirs.push(dataDir);
-    const created = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'device',
-        'create',
-        'cnc-01',
-        '--topic',
-        'plant/line-1/st-01/#',
-        '--data',
-        dataDir,
-      ],
-      { encoding: 'utf8' },
-    );
-    const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
-    expect(secret, created.stderr).toBeTruthy();
+    const secret = createDevice(dataDir, 'cnc-01', 'plant/line-1/st-01/#');
     // The device reconnects to the same address, so the broker's port is fixed for this test.
     const mqttPort = await freePort();
     const args = ['--demo', '--mqtt-port', String(mqttPort)];
@@ -203,7 +181,7 @@ describe('device reconnection', () => {
     const token = server.token!;
     const device = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, {
       username: 'cnc-01',
-      password: secret!,
+      password: secret,
       clientId: 'cnc-01',
       clean: false,
       reconnectPeriod: 200,
