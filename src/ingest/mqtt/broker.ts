@@ -13,8 +13,8 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
 import { deviceProblem, mayPublish, maySubscribe, type DeviceIdentity } from './authorize.js';
-import { ingestMessage, type MessageContext } from './handle-message.js';
-import { IngestCounters, type IngestStats } from './stats.js';
+import { ingestMessage, messageContext } from './handle-message.js';
+import type { IngestStats } from './stats.js';
 
 export interface BrokerStats extends IngestStats {
   readonly connectedClients: number;
@@ -57,15 +57,8 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 
 export async function startMqttBroker(options: MqttBrokerOptions): Promise<RunningMqttBroker> {
   const now = options.now ?? Date.now;
-  const counters = new IngestCounters();
-  const ctx: MessageContext = {
-    sink: options.sink,
-    mappings: options.mappings,
-    source: options.source ?? 'mqtt',
-    counters,
-    ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
-    ...(options.fieldKind === undefined ? {} : { fieldKind: options.fieldKind }),
-  };
+  const ctx = messageContext(options);
+  const { counters } = ctx;
   const devices = new WeakMap<Client, DeviceIdentity>();
   let connectionsRefused = 0;
 

@@ -4,8 +4,8 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
-import { ingestMessage, type MessageContext } from './handle-message.js';
-import { IngestCounters, type IngestStats } from './stats.js';
+import { ingestMessage, messageContext } from './handle-message.js';
+import type { IngestStats } from './stats.js';
 
 export type MqttSourceState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
@@ -53,15 +53,8 @@ export interface MqttSource {
 }
 
 export function connectMqttSource(options: MqttSourceOptions): MqttSource {
-  const counters = new IngestCounters();
-  const ctx: MessageContext = {
-    sink: options.sink,
-    mappings: options.mappings,
-    source: options.source ?? 'mqtt',
-    counters,
-    ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
-    ...(options.fieldKind === undefined ? {} : { fieldKind: options.fieldKind }),
-  };
+  const ctx = messageContext(options);
+  const { counters } = ctx;
   const now = options.now ?? Date.now;
   const qos = options.qos ?? 1;
   const protocolVersion = options.protocolVersion ?? 4;

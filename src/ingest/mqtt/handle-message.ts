@@ -4,7 +4,7 @@ import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
 import { decodePayload, type DecodeOptions } from '../json/decode.js';
 import { SparkplugDecoder, type SparkplugWarning } from '../sparkplug/SparkplugDecoder.js';
-import type { IngestCounters } from './stats.js';
+import { IngestCounters } from './stats.js';
 
 export interface MessageContext {
   readonly sink: IngestSink;
@@ -16,6 +16,24 @@ export interface MessageContext {
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
   /** Sparkplug B session state (births, aliases, sequence numbers); default: one per context. */
   readonly sparkplug?: SparkplugDecoder;
+}
+
+/** The context of one connector (broker or client) from its options. */
+export function messageContext(options: {
+  readonly sink: IngestSink;
+  readonly mappings: MappingSet;
+  readonly source?: string;
+  readonly maxPayloadBytes?: number;
+  readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
+}): MessageContext {
+  return {
+    sink: options.sink,
+    mappings: options.mappings,
+    source: options.source ?? 'mqtt',
+    counters: new IngestCounters(),
+    ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+    ...(options.fieldKind === undefined ? {} : { fieldKind: options.fieldKind }),
+  };
 }
 
 // Sparkplug state lives as long as the connector's context, without the connectors creating it.
