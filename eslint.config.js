@@ -49,6 +49,7 @@ export default tseslint.config(
       'src/bus/**/*.ts',
       'src/ingest/**/*.ts',
       'src/history/**/*.ts',
+      'src/sim/**/*.ts',
     ],
     ignores: [
       // Adapters: storage files and protocol connectors.

@@ -1,4 +1,4 @@
-// The in-memory mirror of the `recent` log: per series, the samples appended since its last
+// The in-memory mirror of the `log`: per series, the samples appended since its last
 // compaction. The log itself is append-only and time-ordered (cheap to write for thousands of
 // series at once); this mirror answers "what is pending for series S" without an index on it.
 import type { RowValue } from './sample-row.js';
@@ -25,6 +25,20 @@ class SeriesBuffer {
     else (this.others ??= new Map()).set(i, value);
   }
 
+  reset(): void {
+    this.n = 0;
+    this.others = undefined;
+    this.ordered = true;
+  }
+
+  /** Index of the newest row: the latest time, and of two at one time the later write. */
+  newest(): number {
+    if (this.ordered) return this.n - 1;
+    let best = 0;
+    for (let i = 1; i < this.n; i++) if (this.times[i]! >= this.times[best]!) best = i;
+    return best;
+  }
+
   row(i: number): HeadRow {
     const value = this.others?.has(i) ? (this.others.get(i) as RowValue) : this.numbers[i]!;
     return [this.times[i]!, value, this.flags[i]!];
@@ -44,8 +58,13 @@ class SeriesBuffer {
   }
 }
 
+/** Cleared buffers kept for reuse, so a busy series does not regrow its arrays after every compaction. */
+const SPARE_BUFFERS = 1024;
+const SPARE_MAX_ROWS = 4096;
+
 export class Head {
   private readonly buffers = new Map<number, SeriesBuffer>();
+  private readonly spare: SeriesBuffer[] = [];
   /** Series with pending rows, in the order of their oldest pending log sequence number. */
   private readonly pins = new Map<number, number>();
   private total = 0;
@@ -54,7 +73,7 @@ export class Head {
   push(series: number, seq: number, time: number, value: RowValue, flags: number): number {
     let buffer = this.buffers.get(series);
     if (buffer === undefined) {
-      buffer = new SeriesBuffer();
+      buffer = this.spare.pop() ?? new SeriesBuffer();
       this.buffers.set(series, buffer);
       this.pins.set(series, seq);
     }
@@ -93,10 +112,22 @@ export class Head {
     return out;
   }
 
+  /** The series' newest pending row, if it has any. */
+  newest(series: number): HeadRow | undefined {
+    const buffer = this.buffers.get(series);
+    return buffer === undefined ? undefined : buffer.row(buffer.newest());
+  }
+
   clear(series: number): void {
-    this.total -= this.count(series);
+    const buffer = this.buffers.get(series);
+    if (buffer === undefined) return;
+    this.total -= buffer.n;
     this.buffers.delete(series);
     this.pins.delete(series);
+    if (this.spare.length < SPARE_BUFFERS && buffer.times.length <= SPARE_MAX_ROWS) {
+      buffer.reset();
+      this.spare.push(buffer);
+    }
   }
 
   /** Pending series, those pinning the oldest log rows first. */

@@ -1,11 +1,11 @@
-// Moves pending samples out of the head (head.ts, mirrored by the `recent` log): good-quality
+// Moves pending samples out of the head (head.ts, mirrored by the `log`): good-quality
 // numbers into Gorilla chunks, everything else into `plain`. Each series is compacted in one
 // transaction that also advances its `flushed_seq`, so a crash leaves the samples either still
 // pending (replayed from the log) or compacted, never both and never neither. A late point that
 // falls inside an existing chunk makes that chunk be decoded, merged (newer write wins) and re-encoded.
 import type Database from 'better-sqlite3';
 import { decodeChunk, encodeChunk } from './gorilla.js';
-import type { Head } from './head.js';
+import type { Head, HeadRow } from './head.js';
 import { chunkValue, isChunkable } from './sample-row.js';
 import { MultiRowStatement } from './sqlite-batch.js';
 
@@ -23,8 +23,8 @@ export class SqliteCompactor {
   private readonly due = new Set<number>();
   private readonly stmt;
   private readonly plainInsert: MultiRowStatement;
-  /** Log rows below this sequence number are deleted. */
-  private logStart: number;
+  /** The log holds no batch that ends before this sequence number. */
+  private truncatedTo: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,6 +32,8 @@ export class SqliteCompactor {
     private readonly limits: CompactorLimits,
     /** The highest log sequence number written so far. */
     private readonly logEnd: () => number,
+    /** Told of a series' newest pending row just before its pending rows leave the head. */
+    private readonly compacting: (series: number, newest: HeadRow) => void,
   ) {
     this.stmt = {
       tail: db
@@ -53,20 +55,23 @@ export class SqliteCompactor {
         .pluck(),
       plainDelete: db.prepare('DELETE FROM plain WHERE series = ? AND time = ?'),
       flushed: db.prepare('UPDATE series SET flushed_seq = ? WHERE id = ?'),
-      truncateLog: db.prepare('DELETE FROM recent WHERE seq < ?'),
-      logStart: db.prepare('SELECT coalesce(min(seq), 0) FROM recent').pluck(),
+      // Whole batches before the first needed row go; the newest batch stays (see the schema).
+      truncateLog: db.prepare(
+        'DELETE FROM log WHERE first_seq < ? AND first_seq + count <= ? AND first_seq < (SELECT max(first_seq) FROM log)',
+      ),
+      logStart: db.prepare('SELECT coalesce(min(first_seq), 0) FROM log').pluck(),
     };
     this.plainInsert = new MultiRowStatement(
       db,
       'INSERT OR REPLACE INTO plain (series, time, value, flags) VALUES',
       4,
     );
-    this.logStart = this.stmt.logStart.get() as number;
+    this.truncatedTo = this.stmt.logStart.get() as number;
   }
 
-  /** Tells the compactor a series' pending count changed (after an append). */
-  noteAppended(series: number): void {
-    if (this.head.count(series) >= this.limits.chunkPoints) this.due.add(series);
+  /** Tells the compactor a series now has `pending` rows in the head (after an append). */
+  noteAppended(series: number, pending: number): void {
+    if (pending >= this.limits.chunkPoints) this.due.add(series);
   }
 
   /** Whether a call to step() has anything to do. */
@@ -80,15 +85,17 @@ export class SqliteCompactor {
     return oldest === undefined ? 0 : this.logEnd() - oldest + 1;
   }
 
-  /** Compacts due series (and those pinning an overlong log) until about `budget` rows have moved. */
-  step(budget: number): number {
+  /** Compacts due series (and those pinning an overlong log) until about `budget` rows have moved
+   *  or the clock (performance.now) passes `deadline`. */
+  step(budget: number, deadline = Infinity): number {
     let moved = 0;
+    const done = (): boolean => moved >= budget || (deadline !== Infinity && performance.now() >= deadline);
     for (const series of this.due) {
-      if (moved >= budget) break;
+      if (done()) break;
       moved += this.compact(series);
     }
     for (const series of this.head.seriesByAge()) {
-      if (moved >= budget || this.logNeeded <= this.limits.logRows) break;
+      if (done() || this.logNeeded <= this.limits.logRows) break;
       moved += this.compact(series);
     }
     this.truncateLog();
@@ -108,6 +115,7 @@ export class SqliteCompactor {
     const count = this.head.count(series);
     if (count > 0) {
       this.db.transaction(() => this.compactSeries(series))();
+      this.compacting(series, this.head.newest(series)!);
       this.head.clear(series);
     }
     this.due.delete(series);
@@ -118,10 +126,10 @@ export class SqliteCompactor {
   private truncateLog(): void {
     const keepFrom = this.head.oldestSeq() ?? this.logEnd() + 1;
     // Not for a handful of rows: each DELETE has a fixed cost.
-    if (keepFrom - this.logStart < 4096 && this.head.size > 0) return;
-    if (keepFrom > this.logStart) {
-      this.stmt.truncateLog.run(keepFrom);
-      this.logStart = keepFrom;
+    if (keepFrom - this.truncatedTo < 4096 && this.head.size > 0) return;
+    if (keepFrom > this.truncatedTo) {
+      this.stmt.truncateLog.run(keepFrom, keepFrom);
+      this.truncatedTo = keepFrom;
     }
   }
 

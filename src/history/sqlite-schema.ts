@@ -1,6 +1,6 @@
 // The SQLite schema of the history store. Every (series, time) lives in at most one of `chunks`
-// and `plain`; what was appended since a series' last compaction is in the `recent` log (and in
-// memory, head.ts) and overrides both.
+// and `plain`; what was appended since a series' last compaction is in the `log` (and in memory,
+// head.ts) and overrides both.
 export const HISTORY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
   id INTEGER PRIMARY KEY,
@@ -17,16 +17,14 @@ CREATE TABLE IF NOT EXISTS retention (
   ms REAL NOT NULL,
   PRIMARY KEY (twin, field)
 ) WITHOUT ROWID;
--- Every appended sample, uncompressed, in append order: the write-ahead log of the history.
--- Appending at the end touches a few pages per batch however many series it holds (a table keyed
--- by series would touch a page per series). Its prefix is deleted once every series has compacted
--- it. The value column has no type so numbers, text and -0 keep their type; flags: sample-row.ts.
-CREATE TABLE IF NOT EXISTS recent (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so flushed_seq stays meaningful
-  series INTEGER NOT NULL,
-  time INTEGER NOT NULL,
-  value,
-  flags INTEGER NOT NULL
+-- The write-ahead log of the history: every appended batch as one blob (log-batch.ts), in append
+-- order. Row i of a batch has sequence number first_seq + i; a series' rows up to its flushed_seq
+-- are compacted, so a reopen replays only later ones. Batches every series has compacted are
+-- deleted, except the newest, which keeps the sequence numbers growing across restarts.
+CREATE TABLE IF NOT EXISTS log (
+  first_seq INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL
 );
 -- Compacted samples that are not good-quality numbers: strings, booleans, bad or uncertain values.
 CREATE TABLE IF NOT EXISTS plain (
@@ -52,11 +50,4 @@ CREATE TABLE IF NOT EXISTS chunks (
   data BLOB NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_end ON chunks (series, end_time);
--- The newest sample of each series, kept on append so latest() of many series is one lookup each.
-CREATE TABLE IF NOT EXISTS latest (
-  series INTEGER PRIMARY KEY,
-  time INTEGER NOT NULL,
-  value,
-  flags INTEGER NOT NULL
-);
 `;

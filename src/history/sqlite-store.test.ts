@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SqliteHistoryStore, type SqliteHistoryStoreOptions } from './sqlite-store.js';
 import { prng, runHistoryStoreContract } from './store.contract.js';
@@ -52,7 +53,8 @@ describe('SqliteHistoryStore compaction', () => {
       await store.append(order.slice(b, b + 250).map((i) => ({ ...k, time: times[i]!, value: values[i]! })));
     }
     store.compact({ all: true });
-    expect(count(store, 'recent')).toBe(0);
+    // Only the newest batch stays in the log: it carries the sequence numbers across a reopen.
+    expect(count(store, 'log')).toBe(1);
     expect(count(store, 'chunks')).toBe(5000);
     const back = await store.range(k, -Infinity, Infinity);
     expect(back.map((s) => s.time)).toEqual(times);
@@ -106,7 +108,7 @@ describe('SqliteHistoryStore compaction', () => {
     // Reopened with smaller chunks, every series is due at once; only the timer runs.
     const store = new SqliteHistoryStore(file, { chunkPoints: 20, compactEveryMs: 5, compactBudget: 100 });
     await vi.waitFor(() => expect(count(store, 'chunks')).toBe(1500), { timeout: 5000 });
-    expect(count(store, 'recent')).toBe(0);
+    expect(count(store, 'log')).toBe(1);
     expect(
       (await store.range({ twin: 'P/s7', field: 'v' }, -Infinity, Infinity)).map((s) => s.value),
     ).toEqual(Array.from({ length: 30 }, (_, i) => i));
@@ -137,10 +139,42 @@ describe('SqliteHistoryStore compaction', () => {
     await first.close();
     const second = new SqliteHistoryStore(file, { chunkPoints: 100, compactEveryMs: 0 });
     await second.append(Array.from({ length: 30 }, (_, i) => ({ ...k, time: T0 + 80 + i, value: 80 + i })));
-    expect(count(second, 'recent')).toBe(0);
-    expect(count(second, 'chunks')).toBe(110);
+    // Due now: compacted right after the append, between turns of the event loop.
+    await vi.waitFor(() => expect(count(second, 'chunks')).toBe(110), { timeout: 5000 });
+    expect(count(second, 'log')).toBe(1);
     second.reclaimSpace();
     await second.close();
+    const third = new SqliteHistoryStore(file, { chunkPoints: 100, compactEveryMs: 0 });
+    await third.append([{ ...k, time: T0 + 110, value: 110 }]);
+    expect((await third.range(k, -Infinity, Infinity)).map((s) => s.value)).toEqual(
+      Array.from({ length: 111 }, (_, i) => i),
+    );
+    expect([...(await third.latest([k])).values()].map((s) => s.value)).toEqual([110]);
+    await third.close();
+  });
+
+  it('takes over a store written with the older one-row-per-point log', async () => {
+    const file = tempFile();
+    const old = new SqliteHistoryStore(file, { compactEveryMs: 0 });
+    await old.append([{ ...k, time: T0, value: 1 }]);
+    await old.close();
+    // What that version left behind: a `recent` row log (one compacted row, two pending) and `latest`.
+    const db = new Database(file);
+    db.exec(`
+      CREATE TABLE recent (seq INTEGER PRIMARY KEY AUTOINCREMENT, series INTEGER NOT NULL, time INTEGER NOT NULL, value, flags INTEGER NOT NULL);
+      CREATE TABLE latest (series INTEGER PRIMARY KEY, time INTEGER NOT NULL, value, flags INTEGER NOT NULL);
+      DELETE FROM log;
+      UPDATE series SET flushed_seq = 5;
+      INSERT INTO recent (seq, series, time, value, flags) VALUES (5, 1, ${T0 - 1000}, 0, 0), (6, 1, ${T0 + 1000}, 2, 0), (7, 1, ${T0 + 2000}, 'jam', 2);`);
+    db.close();
+    const store = new SqliteHistoryStore(file, { compactEveryMs: 0 });
+    expect(
+      store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('recent', 'latest')").pluck().get(),
+    ).toBe(0);
+    await store.append([{ ...k, time: T0 + 3000, value: 3 }]);
+    expect(store.db.prepare('SELECT first_seq FROM log').pluck().get()).toBe(8);
+    expect((await store.range(k, -Infinity, Infinity)).map((s) => s.value)).toEqual([2, 'jam', 3]);
+    await store.close();
   });
 
   it('keeps what append acknowledged when the process is killed', () => {

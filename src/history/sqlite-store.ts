@@ -1,13 +1,13 @@
-// The embedded history store: one SQLite file (better-sqlite3, WAL). Appends land in the
-// uncompressed `recent` log in one transaction (durable when `append` resolves) and in its
-// in-memory mirror; a compactor moves them into Gorilla chunks (numbers) or a `plain` table
-// (everything else). See docs/history.md.
+// The embedded history store: one SQLite file (better-sqlite3, WAL). Each append is one blob in
+// the write-ahead `log` (durable when `append` resolves) and goes into its in-memory mirror; a
+// compactor then moves the points into Gorilla chunks (numbers) or a `plain` table (everything
+// else), in short slices between appends. See docs/history.md.
 import Database from 'better-sqlite3';
 import { BucketAccumulator } from './bucket-accumulator.js';
 import { decodeChunk } from './gorilla.js';
 import { Head } from './head.js';
 import { fromRow, isAggregated, toRow, type RowValue } from './sample-row.js';
-import { MultiRowStatement } from './sqlite-batch.js';
+import { decodeLogBatch, LogBatchWriter } from './log-batch.js';
 import { SqliteCompactor } from './sqlite-compactor.js';
 import { HISTORY_SCHEMA } from './sqlite-schema.js';
 import { SeriesRegistry } from './series-registry.js';
@@ -24,6 +24,8 @@ export interface SqliteHistoryStoreOptions {
   readonly chunkPoints?: number;
   /** Log rows (and in-memory pending rows) beyond which series are compacted even if not due. */
   readonly logRows?: number;
+  /** How long one slice of compaction between appends may hold the event loop (ms). */
+  readonly compactSliceMs?: number;
   /** How often the background compactor runs (ms); 0 turns it off. */
   readonly compactEveryMs?: number;
   /** Rows the background compactor moves per run, bounding how long it holds the event loop. */
@@ -50,21 +52,22 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly db: Database.Database;
   private readonly series = new SeriesRegistry();
   private readonly head = new Head();
-  /** The `latest` table in memory (one sample per series): latest() of 10k series reads no SQL. */
+  /** The newest compacted sample of each series; the head has the newest pending one. latest() of
+   *  10k series reads no SQL, and an append does no per-point bookkeeping for it. */
   private readonly newest = new Map<number, Sample>();
   private readonly compactor: SqliteCompactor;
   /** The sequence number of the last row written to the log. */
   private logEnd = 0;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly stmt;
-  private readonly insertRecent: MultiRowStatement;
-  private readonly upsertLatest: MultiRowStatement;
+  private compactionScheduled = false;
   private readonly options: Required<Omit<SqliteHistoryStoreOptions, 'synchronous' | 'cacheMiB'>>;
 
   constructor(file: string, options: SqliteHistoryStoreOptions = {}) {
     this.options = {
       chunkPoints: options.chunkPoints ?? 720,
       logRows: options.logRows ?? 8_000_000,
+      compactSliceMs: options.compactSliceMs ?? 4,
       compactEveryMs: options.compactEveryMs ?? 1000,
       compactBudget: options.compactBudget ?? 20_000,
       onError:
@@ -81,9 +84,8 @@ export class SqliteHistoryStore implements HistoryStore {
     const db = this.db;
     this.stmt = {
       insertSeries: db.prepare('INSERT INTO series (twin, field) VALUES (?, ?)'),
+      insertLog: db.prepare('INSERT INTO log (first_seq, count, data) VALUES (?, ?, ?)'),
       fields: db.prepare('SELECT field FROM series WHERE twin = ? ORDER BY field').pluck(),
-      logEnd: db.prepare("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'recent'").pluck(),
-      lastRowid: db.prepare('SELECT last_insert_rowid()').pluck(),
       plainRange: db
         .prepare(
           'SELECT time, value, flags FROM plain WHERE series = ? AND time >= ? AND time < ? ORDER BY time LIMIT ?',
@@ -94,7 +96,12 @@ export class SqliteHistoryStore implements HistoryStore {
           'SELECT start_time, end_time, count, min, max, sum, last, data FROM chunks WHERE series = ? AND end_time >= ? ORDER BY end_time',
         )
         .raw(),
-      latestAll: db.prepare('SELECT series, time, value, flags FROM latest').raw(),
+      lastChunk: db
+        .prepare('SELECT end_time, last FROM chunks WHERE series = ? ORDER BY end_time DESC LIMIT 1')
+        .raw(),
+      lastPlain: db
+        .prepare('SELECT time, value, flags FROM plain WHERE series = ? ORDER BY time DESC LIMIT 1')
+        .raw(),
       setRetention: db.prepare('INSERT OR REPLACE INTO retention (twin, field, ms) VALUES (?, ?, ?)'),
       clearRetention: db.prepare('DELETE FROM retention WHERE twin = ? AND field = ?'),
       retentionRules: db.prepare('SELECT twin, field, ms FROM retention').raw(),
@@ -106,46 +113,40 @@ export class SqliteHistoryStore implements HistoryStore {
       straddling: db
         .prepare('SELECT id, data FROM chunks WHERE series = ? AND start_time < ? AND end_time >= ?')
         .raw(),
-      dropLatest: db.prepare('DELETE FROM latest WHERE series = ? AND time < ?'),
     };
-    this.insertRecent = new MultiRowStatement(
-      db,
-      'INSERT INTO recent (series, time, value, flags) VALUES',
-      4,
-    );
-    this.upsertLatest = new MultiRowStatement(
-      db,
-      'INSERT INTO latest (series, time, value, flags) VALUES',
-      4,
-      'ON CONFLICT (series) DO UPDATE SET time = excluded.time, value = excluded.value, flags = excluded.flags WHERE excluded.time >= latest.time',
-    );
-    for (const [id, twin, field] of db.prepare('SELECT id, twin, field FROM series').raw().all() as [
-      number,
-      string,
-      string,
-    ][]) {
+    const flushed = new Map<number, number>();
+    for (const [id, twin, field, seq] of db
+      .prepare('SELECT id, twin, field, flushed_seq FROM series')
+      .raw()
+      .all() as [number, string, string, number][]) {
       this.series.add(id, { twin, field });
+      flushed.set(id, seq);
+      this.logEnd = Math.max(this.logEnd, seq);
     }
-    for (const [id, time, value, flags] of this.stmt.latestAll.all() as [
-      number,
-      number,
-      RowValue,
-      number,
-    ][]) {
-      this.newest.set(id, fromRow(time, value, flags));
-    }
-    this.logEnd = this.stmt.logEnd.get() as number;
-    // Replay what was appended but not compacted before the last close (or crash).
-    const replay = db.prepare(
-      'SELECT r.seq, r.series, r.time, r.value, r.flags FROM recent AS r JOIN series AS s ON s.id = r.series WHERE r.seq > s.flushed_seq ORDER BY r.seq',
+    this.compactor = new SqliteCompactor(
+      db,
+      this.head,
+      this.options,
+      () => this.logEnd,
+      (id, [time, value, flags]) => this.remember(id, time, value, flags),
     );
-    for (const [seq, series, time, value, flags] of replay.raw().iterate() as IterableIterator<
-      [number, number, number, RowValue, number]
-    >) {
-      this.head.push(series, seq, time, value, flags);
+    for (const id of flushed.keys()) this.rememberCompacted(id);
+    this.migrateRowLog(flushed);
+    // Replay what was appended but not compacted before the last close (or crash).
+    for (const [first, data] of db
+      .prepare('SELECT first_seq, data FROM log ORDER BY first_seq')
+      .raw()
+      .iterate() as IterableIterator<[number, Uint8Array]>) {
+      const batch = decodeLogBatch(data);
+      for (let i = 0; i < batch.count; i++) {
+        const series = batch.series[i]!;
+        if (first + i <= (flushed.get(series) ?? Infinity)) continue;
+        const value = batch.others.has(i) ? batch.others.get(i)! : batch.numbers[i]!;
+        this.head.push(series, first + i, batch.times[i]!, value, batch.flags[i]!);
+      }
+      this.logEnd = Math.max(this.logEnd, first + batch.count - 1);
     }
-    this.compactor = new SqliteCompactor(db, this.head, this.options, () => this.logEnd);
-    for (const id of this.head.seriesByAge()) this.compactor.noteAppended(id);
+    for (const id of this.head.seriesByAge()) this.compactor.noteAppended(id, this.head.count(id));
     if (this.options.compactEveryMs > 0) {
       this.timer = setInterval(() => this.backgroundCompaction(), this.options.compactEveryMs);
       this.timer.unref();
@@ -154,29 +155,27 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async append(points: readonly HistoryPoint[]): Promise<void> {
     checkPoints(points);
-    if (points.length === 0) return;
+    const n = points.length;
+    if (n === 0) return;
     const created: number[] = [];
-    const ids = new Array<number>(points.length);
-    const rows: unknown[] = [];
-    let firstSeq: number;
-    // Per series, the newest point of the batch (a later point at the same time wins).
-    const newest = new Map<number, number>();
+    const batch = new LogBatchWriter(n);
+    const values = new Array<RowValue>(n);
+    const firstSeq = this.logEnd + 1;
     try {
-      firstSeq = this.db.transaction(() => {
-        points.forEach((point, index) => {
-          const id = (ids[index] = this.seriesFor(point, created));
-          const [value, flags] = toRow(point.value, point.quality);
-          rows.push(id, point.time, value, flags);
-          const seen = newest.get(id);
-          if (seen === undefined || point.time >= points[seen]!.time) newest.set(id, index);
-        });
-        this.insertRecent.run(rows);
-        // AUTOINCREMENT numbers the rows of the batch consecutively.
-        const first = (this.stmt.lastRowid.get() as number) - points.length + 1;
-        const latest: unknown[] = [];
-        for (const index of newest.values()) latest.push(...rows.slice(4 * index, 4 * index + 4));
-        this.upsertLatest.run(latest);
-        return first;
+      this.db.transaction(() => {
+        for (let i = 0; i < n; i++) {
+          const point = points[i]!;
+          const id = this.seriesFor(point, created);
+          const { value, quality } = point;
+          // Most points are good numbers: no tuple for them.
+          if (typeof value === 'number' && value === value && (quality === undefined || quality === 'good')) {
+            batch.set(i, id, point.time, (values[i] = value), 0);
+          } else {
+            const [row, flags] = toRow(value, quality);
+            batch.set(i, id, point.time, (values[i] = row), flags);
+          }
+        }
+        this.stmt.insertLog.run(firstSeq, n, batch.encode());
       })();
     } catch (error) {
       // The series rows were rolled back with the rest: forget their ids too.
@@ -184,34 +183,20 @@ export class SqliteHistoryStore implements HistoryStore {
       throw error;
     }
     // Committed: now the in-memory mirror of the log.
-    for (let i = 0; i < points.length; i++) {
-      this.head.push(
-        ids[i]!,
-        firstSeq + i,
-        rows[4 * i + 1] as number,
-        rows[4 * i + 2] as RowValue,
-        rows[4 * i + 3] as number,
-      );
+    this.logEnd = firstSeq + n - 1;
+    const { series, times, flags } = batch;
+    for (let i = 0; i < n; i++) {
+      const id = series[i]!;
+      this.compactor.noteAppended(id, this.head.push(id, firstSeq + i, times[i]!, values[i]!, flags[i]!));
     }
-    this.logEnd = firstSeq + points.length - 1;
-    for (const [id, index] of newest) {
-      const known = this.newest.get(id);
-      const point = points[index]!;
-      if (known === undefined || point.time >= known.time) {
-        this.newest.set(
-          id,
-          fromRow(point.time, rows[4 * index + 2] as RowValue, rows[4 * index + 3] as number),
-        );
-      }
-    }
-    for (const id of new Set(ids)) this.compactor.noteAppended(id);
-    // Keep up with the ingest: move about twice what came in, so a backlog shrinks. The points are
-    // committed already, so a compaction failure is reported, not thrown at the caller.
+    // The caller's points are committed; compaction runs after it has been told so. A log grown past
+    // its limit is the exception: then the writer waits, which holds back a faster ingest.
     try {
-      if (this.compactor.hasWork) this.compactor.step(Math.max(2 * points.length, this.options.chunkPoints));
+      if (this.head.size > this.options.logRows) this.compactor.step(2 * n);
     } catch (error) {
       this.options.onError(error);
     }
+    this.scheduleCompaction();
   }
 
   async range(key: SeriesKey, from: number, to: number, limit?: number): Promise<Sample[]> {
@@ -239,8 +224,15 @@ export class SqliteHistoryStore implements HistoryStore {
     const result = new Map<string, Sample>();
     for (const key of keys) {
       const id = this.series.id(key);
-      const sample = id === undefined ? undefined : this.newest.get(id);
-      if (sample !== undefined) result.set(this.series.name(id!), sample);
+      if (id === undefined) continue;
+      const pending = this.head.newest(id);
+      const compacted = this.newest.get(id);
+      // A pending row at the same time as the compacted sample is the later write.
+      const sample =
+        pending !== undefined && (compacted === undefined || pending[0] >= compacted.time)
+          ? fromRow(...pending)
+          : compacted;
+      if (sample !== undefined) result.set(this.series.name(id), sample);
     }
     return result;
   }
@@ -331,9 +323,62 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Compacts in slices of at most compactSliceMs between turns of the event loop, until caught up. */
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled || !this.compactor.hasWork) return;
+    this.compactionScheduled = true;
+    setImmediate(() => {
+      this.compactionScheduled = false;
+      if (!this.db.open) return;
+      try {
+        this.compactor.step(Infinity, performance.now() + this.options.compactSliceMs);
+      } catch (error) {
+        this.options.onError(error);
+        return;
+      }
+      this.scheduleCompaction();
+    });
+  }
+
+  /** Keeps `newest` up to date with a sample; the later write wins at the same time. */
+  private remember(id: number, time: number, value: RowValue, flags: number): void {
+    const known = this.newest.get(id);
+    if (known === undefined || time >= known.time) this.newest.set(id, fromRow(time, value, flags));
+  }
+
+  /** The newest compacted sample of a series, from its last chunk or plain row. */
+  private rememberCompacted(id: number): void {
+    const chunk = this.stmt.lastChunk.get(id) as [number, number | null] | undefined;
+    const plain = this.stmt.lastPlain.get(id) as SampleRow | undefined;
+    if (chunk !== undefined) this.remember(id, chunk[0], ...toRow(chunk[1] ?? NaN, 'good'));
+    if (plain !== undefined && (chunk === undefined || plain[0] > chunk[0])) this.remember(id, ...plain);
+  }
+
+  /** Stores written before the log held blobs kept one row per point in `recent`: compact those rows. */
+  private migrateRowLog(flushed: Map<number, number>): void {
+    const exists = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recent'")
+      .pluck()
+      .get();
+    if (exists === undefined) return;
+    const rows = this.db
+      .prepare('SELECT seq, series, time, value, flags FROM recent ORDER BY seq')
+      .raw()
+      .iterate() as IterableIterator<[number, number, number, RowValue, number]>;
+    for (const [seq, series, time, value, flags] of rows) {
+      this.logEnd = Math.max(this.logEnd, seq);
+      if (seq <= (flushed.get(series) ?? Infinity)) continue;
+      this.head.push(series, seq, time, value, flags);
+    }
+    this.compactor.drain();
+    this.db.exec('DROP TABLE recent; DROP TABLE IF EXISTS latest');
+  }
+
   private backgroundCompaction(): void {
     try {
-      if (this.compactor.hasWork) this.compactor.step(this.options.compactBudget);
+      if (this.compactor.hasWork) {
+        this.compactor.step(this.options.compactBudget, performance.now() + this.options.compactSliceMs);
+      }
       // Give pages back only when a lot is free: the recent table reuses freed pages as it refills.
       const free = this.db.pragma('freelist_count', { simple: true }) as number;
       const total = this.db.pragma('page_count', { simple: true }) as number;
@@ -369,7 +414,6 @@ export class SqliteHistoryStore implements HistoryStore {
     this.stmt.dropChunks.run(id, cutoff);
     const across = this.stmt.straddling.get(id, cutoff, cutoff) as [number, Uint8Array] | undefined;
     if (across !== undefined) removed += this.compactor.trimChunk(id, across[0], across[1], cutoff);
-    this.stmt.dropLatest.run(id, cutoff);
     if ((this.newest.get(id)?.time ?? Infinity) < cutoff) this.newest.delete(id);
     return removed;
   }

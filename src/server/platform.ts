@@ -17,6 +17,7 @@ import type { OpcUaSource } from '../ingest/opcua/client.js';
 import { compileSources } from './sources.js';
 import { IngestPipeline } from '../ingest/IngestPipeline.js';
 import { SqliteDeadLetterStore } from '../ingest/sqlite-dead-letters.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { TokenStore } from './auth/TokenStore.js';
 import { DeviceStore } from './auth/DeviceStore.js';
 import { compileMappings } from '../ingest/mapping/compile.js';
@@ -70,6 +71,10 @@ export async function openCore(
           synchronous: config.sqliteSynchronous,
         });
   const deadLetters = new SqliteDeadLetterStore(join(config.dataDir, 'dead-letters.sqlite'));
+  const checkpointer = new WalCheckpointer(
+    [store.db, ...(history instanceof SqliteHistoryStore ? [history.db] : [])],
+    (message) => logger?.warn({ message }, 'SQLite checkpoint failed'),
+  );
   const ingest = new IngestPipeline(store, registry, history, deadLetters, bus);
   // History past its retention goes in the background; unref'd so it never keeps the process alive.
   const retention = setInterval(() => {
@@ -90,6 +95,7 @@ export async function openCore(
       await ingest.drain();
       ingest.close();
       await bus.close();
+      await checkpointer.close();
       await history.close();
       deadLetters.close();
       await store.close();

@@ -33,6 +33,13 @@ export function indexedValues(doc: Record<string, unknown>): Array<[string, stri
   return out;
 }
 
+/** indexedValues() of one top-level field: what a telemetry update changes in the index. */
+export function indexedValuesOfField(field: string, value: unknown): Array<[string, string | number]> {
+  const out: Array<[string, string | number]> = [];
+  if (value !== undefined) collect({ [field]: value }, '', 1, out);
+  return out;
+}
+
 function collect(
   object: Record<string, unknown>,
   prefix: string,

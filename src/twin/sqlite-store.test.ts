@@ -31,6 +31,31 @@ describe('SqliteTwinStore', () => {
       { name: 'speed', value: 3 },
       { name: 'status', value: 'down' },
     ]);
+    const at = '2026-01-01T00:00:00.000Z';
+    await store.applyFieldUpdates(
+      [
+        {
+          twin: 'P/a',
+          fields: [
+            { field: 'speed', value: 4, sourceTime: at },
+            { field: 'pose', value: { x: 2, y: 'up' }, sourceTime: at },
+          ],
+        },
+      ],
+      at,
+    );
+    expect(index()).toEqual([
+      { name: 'pose.x', value: 2 },
+      { name: 'pose.y', value: 'up' },
+      { name: 'speed', value: 4 },
+      { name: 'status', value: 'down' },
+    ]);
+    await store.applyFieldUpdates(
+      [{ twin: 'P/a', fields: [{ field: 'pose', value: { x: 3 }, sourceTime: at }] }],
+      at,
+    );
+    expect(index()).toContainEqual({ name: 'pose.x', value: 3 });
+    expect(index()).not.toContainEqual({ name: 'pose.y', value: 'up' });
     await store.deleteTwin('P/a');
     expect(index()).toEqual([]);
     await store.close();

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../core/errors.js';
-import { indexedValues, relationshipDoc, withEtag } from './doc.js';
+import { indexedValues, indexedValuesOfField, relationshipDoc, withEtag } from './doc.js';
 import { RowBatcher } from './sqlite-batch.js';
 import { TWIN_STORE_SCHEMA } from './sqlite-schema.js';
 import type {
@@ -192,8 +192,16 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   private reindex(pk: number, before: TwinDoc, after: TwinDoc): void {
-    const old = new Map(indexedValues(before).map(([name, value]) => [name, value]));
-    const now = new Map(indexedValues(after).map(([name, value]) => [name, value]));
+    this.reindexEntries(pk, indexedValues(before), indexedValues(after));
+  }
+
+  private reindexEntries(
+    pk: number,
+    before: Array<[string, string | number]>,
+    after: Array<[string, string | number]>,
+  ): void {
+    const old = new Map(before);
+    const now = new Map(after);
     for (const [name, value] of old) {
       if (now.get(name) !== value) this.stmt.deleteProp.run(name, value, pk);
     }
@@ -220,7 +228,14 @@ export class SqliteTwinStore implements TwinStore {
         });
         if (changed.length === 0) continue;
         this.stmt.updateTwin.run(after.$metadata.$model, row.version, JSON.stringify(after), row.pk);
-        this.reindex(row.pk as number, before, after);
+        // Only the changed fields: reindexing the whole twin on every telemetry commit costs more.
+        for (const { field } of changed) {
+          this.reindexEntries(
+            row.pk as number,
+            indexedValuesOfField(field, before[field]),
+            indexedValuesOfField(field, after[field]),
+          );
+        }
         applied.push({ twin: update.twin, fields: changed });
       }
       return applied;
