@@ -204,6 +204,46 @@ export const ERROR_CODES = {
     title: 'Internal error',
     hint: 'Retry; if it persists, report it with the "instance" value of this response.',
   },
+  IMV_SIM_PARAMETER_INVALID: {
+    status: 400,
+    title: 'Simulation parameter is invalid',
+    hint: 'Fix the parameter named in "path": each distribution and model parameter must be a finite number in the range the message gives.',
+  },
+  IMV_SIM_DELAY_INVALID: {
+    status: 400,
+    title: 'Simulation event has an invalid delay',
+    hint: 'Schedule events at a finite, non-negative delay; check the distribution or formula that produced it.',
+  },
+  IMV_SIM_PROCESS_YIELD_INVALID: {
+    status: 400,
+    title: 'Simulation process yielded something it cannot wait for',
+    hint: 'A process may yield only a delay (a finite number >= 0) or a simulation event (a request, a timeout, another process).',
+  },
+  IMV_SIM_REQUEST_INVALID: {
+    status: 400,
+    title: 'Simulation resource request is misused',
+    hint: 'Release each request once, on the resource that issued it.',
+  },
+  IMV_SIM_EVENT_ALREADY_TRIGGERED: {
+    status: 400,
+    title: 'Simulation event was triggered twice',
+    hint: 'Trigger each simulation event once; create a new event for each occurrence.',
+  },
+  IMV_SIM_PROCESS_INTERRUPTED: {
+    status: 400,
+    title: 'Simulation process was interrupted and did not handle it',
+    hint: 'Catch the Interrupt in the process (try/catch around its yields) where another process may interrupt it, e.g. on a breakdown.',
+  },
+  IMV_SCHEDULE_INSTANCE_INVALID: {
+    status: 400,
+    title: 'Scheduling instance is invalid',
+    hint: 'Fix the line or job named in the message: OR-Library job-shop format, a "jobs machines" line then one line of "machine time" pairs per job.',
+  },
+  IMV_SCHEDULE_OPTIONS_INVALID: {
+    status: 400,
+    title: 'Scheduling request is invalid',
+    hint: 'Use a known dispatching rule (FIFO, SPT, EDD, CR, ATC), finite non-negative limits, and a start schedule feasible for the instance.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

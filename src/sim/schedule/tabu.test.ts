@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dispatch } from './dispatch.js';
+import { ScheduleOptionsError } from './errors.js';
+import { solve } from './index.js';
+import { validateSchedule, type JobShopInstance } from './instance.js';
+import { parseOrLibrary } from './orlib.js';
+import { improve } from './tabu.js';
+
+function example(name: string): { instance: JobShopInstance; optimum: number } {
+  const text = readFileSync(new URL(`../../../examples/jobshop/${name}.txt`, import.meta.url), 'utf8');
+  return { instance: parseOrLibrary(text), optimum: Number(/Optimum makespan: (\d+)/.exec(text)![1]) };
+}
+
+const NAMES = [
+  'ft06',
+  'ft10',
+  'la01',
+  'la02',
+  'la03',
+  'la04',
+  'la05',
+  'la06',
+  'la07',
+  'la08',
+  'la09',
+  'la10',
+];
+
+describe('improve', () => {
+  it('reaches the optimum 55 on ft06 from the FIFO schedule', () => {
+    const { instance } = example('ft06');
+    const initial = dispatch(instance, 'FIFO');
+    expect(initial.makespan).toBeGreaterThan(55);
+    const result = improve(instance, initial, { seed: 1, maxIterations: 5000, target: 55 });
+    expect(result.makespan).toBe(55);
+    expect(result.schedule.makespan).toBe(55);
+    expect(validateSchedule(instance, result.schedule)).toEqual([]);
+  });
+
+  // A guard on the data as much as on the search: a makespan below a proven optimum means a typo.
+  it.each(NAMES)('improves %s to a valid schedule that never beats the known optimum', (name) => {
+    const { instance, optimum } = example(name);
+    const initial = dispatch(instance, 'SPT');
+    const result = improve(instance, initial, { seed: 3, maxIterations: 3000 });
+    expect(validateSchedule(instance, result.schedule)).toEqual([]);
+    expect(result.makespan).toBeGreaterThanOrEqual(optimum);
+    expect(result.makespan).toBeLessThanOrEqual(initial.makespan);
+    expect(result.initialMakespan).toBe(initial.makespan);
+    expect(result.makespan).toBeLessThan(initial.makespan);
+  });
+
+  it('is deterministic for a seed, and the seed matters', () => {
+    const { instance } = example('ft10');
+    const initial = dispatch(instance, 'SPT');
+    const run = (seed: number) => improve(instance, initial, { seed, maxIterations: 4000 });
+    const first = run(11);
+    expect(run(11)).toEqual(first);
+    const others = [12, 13, 14].map((seed) => run(seed).schedule);
+    expect(others.some((schedule) => JSON.stringify(schedule) !== JSON.stringify(first.schedule))).toBe(true);
+  });
+
+  it('stops at the time limit of the clock it is given, and times the best', () => {
+    const { instance } = example('ft10');
+    let clock = 0;
+    const now = (): number => (clock += 1);
+    const result = improve(instance, dispatch(instance, 'SPT'), { seed: 1, timeLimitMs: 640, now });
+    // The clock is read once every 64 moves, plus once per new best.
+    expect(result.iterations).toBeLessThanOrEqual(640 * 64);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(640);
+    expect(result.timeToBestMs).toBeGreaterThan(0);
+    expect(result.timeToBestMs).toBeLessThanOrEqual(result.elapsedMs!);
+  });
+
+  it('reports no time without a clock, and proves optimality when a lower bound is met', () => {
+    const { instance } = example('la06');
+    const result = improve(instance, dispatch(instance, 'FIFO'), { maxIterations: 100 });
+    expect(result.timeToBestMs).toBeUndefined();
+    expect(result.makespan).toBe(926);
+    expect(result.provedOptimal).toBe(true);
+    expect(result.iterations).toBe(0);
+  });
+
+  it('improves generated plant orders without breaking them', () => {
+    const plantInstance = fc.integer({ min: 1, max: 4 }).chain((machines) =>
+      fc.record({
+        machines: fc.constant(machines),
+        jobs: fc.array(
+          fc.record(
+            {
+              operations: fc.array(
+                fc.record({
+                  machine: fc.integer({ min: 0, max: machines - 1 }),
+                  duration: fc.integer({ min: 0, max: 15 }),
+                }),
+                { minLength: 1, maxLength: 5 },
+              ),
+              release: fc.integer({ min: 0, max: 20 }),
+            },
+            { requiredKeys: ['operations'] },
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(plantInstance, fc.integer({ min: 0, max: 1000 }), (instance, seed) => {
+        const initial = dispatch(instance, 'FIFO', { mode: 'active' });
+        const result = improve(instance, initial, { seed, maxIterations: 200, stallIterations: 30 });
+        expect(validateSchedule(instance, result.schedule)).toEqual([]);
+        expect(result.makespan).toBeLessThanOrEqual(initial.makespan);
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it.each([
+    [
+      'an infeasible initial schedule',
+      { starts: [[0], [0]], makespan: 5 },
+      {},
+      /initial schedule is infeasible: machine 0/,
+    ],
+    [
+      'a negative iteration limit',
+      undefined,
+      { maxIterations: -1 },
+      /maxIterations must be a non-negative number/,
+    ],
+    ['a time limit without a clock', undefined, { timeLimitMs: 10 }, /a time limit needs a clock/],
+    ['no bound at all', undefined, { maxIterations: Infinity }, /an unbounded search needs a time limit/],
+    ['a fractional seed', undefined, { seed: 0.5 }, /seed must be an integer/],
+  ])('rejects %s', (_, initial, options, message) => {
+    const instance: JobShopInstance = {
+      machines: 1,
+      jobs: [{ operations: [{ machine: 0, duration: 5 }] }, { operations: [{ machine: 0, duration: 5 }] }],
+    };
+    const run = () => improve(instance, initial ?? dispatch(instance, 'FIFO'), options);
+    expect(run).toThrow(ScheduleOptionsError);
+    expect(run).toThrow(message);
+  });
+});
+
+describe('solve', () => {
+  it('starts from the best dispatching rule and reaches 55 on ft06', () => {
+    const result = solve(example('ft06').instance, { seed: 1, maxIterations: 5000, target: 55 });
+    expect(result.makespan).toBe(55);
+    expect(['FIFO', 'SPT', 'EDD', 'CR', 'ATC']).toContain(result.rule);
+  });
+});
