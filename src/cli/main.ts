@@ -19,6 +19,11 @@ const port = (value: string): number => {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0–65535');
   return n;
 };
+const depth = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('a whole number 0–10');
+  return n;
+};
 const positive = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
@@ -96,5 +101,31 @@ device
   )
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((id: string, options) => runCommand(() => deviceCreateCommand(id, options)));
+
+const opcua = program.command('opcua').description('OPC UA servers');
+opcua
+  .command('browse')
+  .description(
+    "Show a server's address space: browse names, node ids, node classes, and the data type and value of each variable",
+  )
+  .argument('<endpoint>', 'the server, e.g. opc.tcp://plc-1.plant.local:4840')
+  .option('-n, --node <nodeId>', 'start from this node (default the Objects folder, ns=0;i=85)')
+  .option('--depth <n>', 'levels below the node to show, 0–10 (default 2)', depth)
+  .option('--max-nodes <n>', 'stop after this many nodes (default 1000)', positive)
+  .option('-u, --user <name>', 'user name of the session (default: anonymous); with --password-file')
+  .option('--password-file <file>', 'file whose first line is the password of --user')
+  .option('--security-mode <mode>', 'None (default), Sign or SignAndEncrypt')
+  .option('--security-policy <policy>', 'e.g. Basic256Sha256 (the default for Sign and SignAndEncrypt)')
+  .option('--pki-folder <dir>', "the client's certificates and the server certificates it trusts")
+  .option(
+    '--timeout <ms>',
+    'give up when the server does not answer within this time (default 10000)',
+    positive,
+  )
+  .option('--json', 'print the tree as JSON')
+  // node-opcua is large and slow to load: only for this command.
+  .action((endpoint: string, options) =>
+    runCommand(async () => (await import('./opcua-browse.js')).opcuaBrowseCommand(endpoint, options)),
+  );
 
 await program.parseAsync();

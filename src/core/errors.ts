@@ -204,6 +204,21 @@ export const ERROR_CODES = {
     title: 'Internal error',
     hint: 'Retry; if it persists, report it with the "instance" value of this response.',
   },
+  IMV_OPCUA_UNREACHABLE: {
+    status: 502,
+    title: 'OPC UA server is unreachable',
+    hint: 'Check the endpoint host name and port, that the server runs, and that no firewall blocks it.',
+  },
+  IMV_OPCUA_SESSION_REFUSED: {
+    status: 502,
+    title: 'OPC UA server refused the connection or session',
+    hint: 'Check the user name and password, the security mode and policy the server offers, and that each side trusts the other certificate (see docs/connectors.md).',
+  },
+  IMV_OPCUA_NODE_UNKNOWN: {
+    status: 404,
+    title: 'OPC UA node is not in the server address space',
+    hint: 'Check the namespace index and identifier; `imverse opcua browse ENDPOINT` shows the node ids.',
+  },
   IMV_SIM_PARAMETER_INVALID: {
     status: 400,
     title: 'Simulation parameter is invalid',
@@ -243,6 +258,36 @@ export const ERROR_CODES = {
     status: 400,
     title: 'Scheduling request is invalid',
     hint: 'Use a known dispatching rule (FIFO, SPT, EDD, CR, ATC), finite non-negative limits, and a start schedule feasible for the instance.',
+  },
+  IMV_PLANT_SIMULATION_INVALID: {
+    status: 400,
+    title: 'Plant simulation section is invalid',
+    hint: 'Fix each issue listed in "issues" (file, line, column and field of the simulation section); docs/simulation.md gives every field, its unit and default.',
+  },
+  IMV_STUDY_INVALID: {
+    status: 400,
+    title: 'Study definition is invalid',
+    hint: 'Fix the field named in "path": durations like 30d, 12h, 90m or 3600s, whole replications 1–1000, scenarios as NAME: overrides; docs/studies.md describes the format.',
+  },
+  IMV_STUDY_NOT_FOUND: {
+    status: 404,
+    title: 'Study not found',
+    hint: 'List the studies with GET /api/v1/studies.',
+  },
+  IMV_STUDY_NOT_FINISHED: {
+    status: 409,
+    title: 'Study has no result yet',
+    hint: 'Follow GET /api/v1/studies/{id}/progress until the study is done; a failed or cancelled study has no report.',
+  },
+  IMV_STUDY_CANCELLED: {
+    status: 409,
+    title: 'Study was cancelled',
+    hint: 'Start the study again if you still need its result.',
+  },
+  IMV_STUDY_RUN_FAILED: {
+    status: 500,
+    title: 'Study replication failed',
+    hint: 'The model failed during a run: check the scenario overrides named in the message, then report the study definition if they are right.',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -18,7 +18,7 @@ import type { TokenStore } from './auth/TokenStore.js';
 import type { DeviceStore } from './auth/DeviceStore.js';
 import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { registerOpenApi } from './openapi.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type ConnectorStatus } from './metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { twinRoutes } from './routes/twins.js';
 import { relationshipRoutes } from './routes/relationships.js';
@@ -40,6 +40,8 @@ export interface AppOptions {
   readonly deadLetters: DeadLetterStore;
   /** Counters and connection states of every connector, for /api/v1/ingest/stats. */
   readonly ingestStats: () => unknown;
+  /** The same connectors' states in short, for /metrics. */
+  readonly connectors?: () => readonly ConnectorStatus[];
   readonly tokens: TokenStore;
   readonly devices: DeviceStore;
   readonly logger: Logger;
@@ -78,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, allowUnionTypes: true },
     },
   });
-  const metrics = new Metrics(options.graph, options.ingest.counters);
+  const metrics = new Metrics(options.graph, options.ingest.counters, options.connectors);
 
   app.decorateRequest('graph', null as unknown as TwinGraph);
   app.addContentTypeParser(

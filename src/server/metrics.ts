@@ -5,6 +5,18 @@ import type { IngestCounters } from '../ingest/IngestCounters.js';
 
 const TWIN_COUNT_TTL_MS = 10_000;
 
+/** One device connector as /metrics shows it. */
+export interface ConnectorStatus {
+  /** `mqtt` (the embedded broker), `mqtt:N` (an external broker), or the OPC UA source's name. */
+  readonly connector: string;
+  readonly connected: boolean;
+  /** Devices connected to the embedded broker. */
+  readonly clients?: number;
+  readonly reconnects?: number;
+  /** Sparkplug B rebirth requests sent to edge nodes. */
+  readonly rebirthsRequested?: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
@@ -12,7 +24,7 @@ export class Metrics {
   readonly liveEvents: Counter;
   readonly liveDropped: Counter;
 
-  constructor(graph: TwinGraph, ingest?: IngestCounters) {
+  constructor(graph: TwinGraph, ingest?: IngestCounters, connectors?: () => readonly ConnectorStatus[]) {
     collectDefaultMetrics({ register: this.registry, prefix: 'imverse_' });
     this.requests = new Histogram({
       name: 'imverse_http_request_duration_seconds',
@@ -57,6 +69,37 @@ export class Metrics {
       },
     });
     if (ingest !== undefined) this.registerIngest(ingest);
+    if (connectors !== undefined) this.registerConnectors(connectors);
+  }
+
+  private registerConnectors(connectors: () => readonly ConnectorStatus[]): void {
+    const gauge = (name: string, help: string, read: (status: ConnectorStatus) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['connector'],
+        registers: [this.registry],
+        collect() {
+          for (const status of connectors()) {
+            const value = read(status);
+            if (value !== undefined) this.set({ connector: status.connector }, value);
+          }
+        },
+      });
+    gauge('imverse_connector_up', 'Whether a device connector is connected (1) or not (0)', (s) =>
+      s.connected ? 1 : 0,
+    );
+    gauge(
+      'imverse_connector_reconnects',
+      'Times a connector re-established its connection since start',
+      (s) => s.reconnects,
+    );
+    gauge('imverse_mqtt_clients', 'Devices connected to the embedded MQTT broker', (s) => s.clients);
+    gauge(
+      'imverse_sparkplug_rebirths_requested',
+      'Sparkplug B rebirth requests (NCMD Node Control/Rebirth) sent to edge nodes since start',
+      (s) => s.rebirthsRequested,
+    );
   }
 
   private registerIngest(ingest: IngestCounters): void {

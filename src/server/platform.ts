@@ -211,6 +211,36 @@ export async function startPlatform(
       ...(mqttSources.length === 0 ? {} : { mqttSources: mqttSources.map((source) => source.stats()) }),
       ...(opcuaSources.length === 0 ? {} : { opcuaSources: opcuaSources.map((source) => source.stats()) }),
     }),
+    connectors: () => [
+      ...(broker === undefined
+        ? []
+        : [
+            {
+              connector: 'mqtt',
+              connected: true,
+              clients: broker.stats().connectedClients,
+              rebirthsRequested: broker.stats().rebirthsRequested,
+            },
+          ]),
+      ...mqttSources.map((source, i) => {
+        const stats = source.stats();
+        const { reconnects, rebirthsRequested } = stats;
+        return {
+          connector: `mqtt:${i}`,
+          connected: stats.state === 'connected',
+          reconnects,
+          rebirthsRequested,
+        };
+      }),
+      ...opcuaSources.map((source, i) => {
+        const stats = source.stats();
+        return {
+          connector: sources.opcua[i]!.source,
+          connected: stats.state === 'connected',
+          reconnects: stats.reconnects,
+        };
+      }),
+    ],
     tokens,
     devices,
     logger,

@@ -11,7 +11,11 @@ export interface MqttSourceConfig {
   readonly clientId?: string;
   readonly topics: readonly string[];
   readonly qos?: 0 | 1;
+  /** 4 (MQTT 3.1.1, the default) or 5. */
   readonly protocolVersion?: 4 | 5;
+  /** MQTT 5 only: how long the broker keeps Imverse's session while it is away. */
+  readonly sessionExpirySeconds?: number;
+  readonly reconnectPeriodMs?: number;
 }
 
 export interface SourcesConfig {
@@ -19,7 +23,19 @@ export interface SourcesConfig {
   readonly opcua: readonly CompiledOpcUaConfig[];
 }
 
-const MQTT_KEYS = new Set(['url', 'username', 'password', 'clientId', 'topics', 'qos', 'protocolVersion']);
+const MQTT_KEYS = new Set([
+  'url',
+  'username',
+  'password',
+  'clientId',
+  'topics',
+  'qos',
+  'protocolVersion',
+  'sessionExpirySeconds',
+  'reconnectPeriodMs',
+]);
+// MQTT 5's session expiry interval is a four-byte integer.
+const MAX_SESSION_EXPIRY = 0xffff_ffff;
 
 export async function compileSources(value: unknown, file: string): Promise<SourcesConfig> {
   const issues: Issue[] = [];
@@ -58,7 +74,28 @@ export async function compileSources(value: unknown, file: string): Promise<Sour
       source.protocolVersion !== 4 &&
       source.protocolVersion !== 5
     ) {
-      fail(`${at}/protocolVersion`, 'must be 4 (MQTT 3.1.1) or 5');
+      fail(
+        `${at}/protocolVersion`,
+        `must be the number 4 (MQTT 3.1.1, the default) or 5 (MQTT 5), not ${JSON.stringify(source.protocolVersion)}`,
+      );
+    }
+    const expiry = source.sessionExpirySeconds;
+    if (expiry !== undefined) {
+      if (!Number.isInteger(expiry) || (expiry as number) < 0 || (expiry as number) > MAX_SESSION_EXPIRY) {
+        fail(
+          `${at}/sessionExpirySeconds`,
+          `must be a whole number of seconds from 0 to ${MAX_SESSION_EXPIRY}`,
+        );
+      } else if (source.protocolVersion !== 5) {
+        fail(
+          `${at}/sessionExpirySeconds`,
+          'only MQTT 5 has a session expiry: set protocolVersion: 5, or remove it (an MQTT 3.1.1 broker keeps the session until Imverse connects with a clean session)',
+        );
+      }
+    }
+    const period = source.reconnectPeriodMs;
+    if (period !== undefined && (!Number.isInteger(period) || (period as number) < 1)) {
+      fail(`${at}/reconnectPeriodMs`, 'must be a whole number of milliseconds, at least 1');
     }
     mqtt.push(source as unknown as MqttSourceConfig);
   });

@@ -13,6 +13,8 @@ export const MOSQUITTO_BINARY = process.env.MOSQUITTO_BINARY ?? '/usr/sbin/mosqu
 export interface TestMosquitto {
   readonly url: string;
   readonly port: number;
+  /** What the broker logged (with `logConnections`: a line per client, with its protocol version). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,10 @@ async function accepting(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(timeoutMs = 10_000): Promise<TestMosquitto> {
+export async function startMosquitto(
+  timeoutMs = 10_000,
+  options: { readonly logConnections?: boolean } = {},
+): Promise<TestMosquitto> {
   if (!existsSync(MOSQUITTO_BINARY)) {
     throw new Error(
       `Mosquitto is not installed (${MOSQUITTO_BINARY} not found): these tests need a real broker. ` +
@@ -46,6 +51,8 @@ export async function startMosquitto(timeoutMs = 10_000): Promise<TestMosquitto>
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      // "New client connected from … as ID (p5, c0, k60)": p is the protocol version.
+      ...(options.logConnections ? ['log_type notice', 'connection_messages true'] : []),
       '',
     ].join('\n'),
   );
@@ -76,5 +83,5 @@ export async function startMosquitto(timeoutMs = 10_000): Promise<TestMosquitto>
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url: `mqtt://127.0.0.1:${port}`, port, stop };
+  return { url: `mqtt://127.0.0.1:${port}`, port, log: () => stderr, stop };
 }

@@ -57,7 +57,18 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 
 export async function startMqttBroker(options: MqttBrokerOptions): Promise<RunningMqttBroker> {
   const now = options.now ?? Date.now;
-  const ctx = messageContext(options);
+  const ctx = messageContext({
+    ...options,
+    // Rebirth requests (NCMD) go to the edge node's subscription like any broker message; QoS 0,
+    // as Sparkplug hosts send commands.
+    publish: (topic, payload) =>
+      broker.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, dup: false, retain: false },
+        (error) => {
+          if (error) options.onClientError?.(undefined, error);
+        },
+      ),
+  });
   const { counters } = ctx;
   const devices = new WeakMap<Client, DeviceIdentity>();
   let connectionsRefused = 0;

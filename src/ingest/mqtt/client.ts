@@ -53,7 +53,14 @@ export interface MqttSource {
 }
 
 export function connectMqttSource(options: MqttSourceOptions): MqttSource {
-  const ctx = messageContext(options);
+  const ctx = messageContext({
+    ...options,
+    // Rebirth requests (NCMD) go to the edge node through the broker Imverse subscribes to.
+    publish: (topic, payload) =>
+      client.publish(topic, Buffer.from(payload), { qos: 0 }, (error) => {
+        if (error) lastError = error;
+      }),
+  });
   const { counters } = ctx;
   const now = options.now ?? Date.now;
   const qos = options.qos ?? 1;

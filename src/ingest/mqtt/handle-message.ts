@@ -4,6 +4,7 @@ import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
 import { decodePayload, type DecodeOptions } from '../json/decode.js';
 import { SparkplugDecoder, type SparkplugWarning } from '../sparkplug/SparkplugDecoder.js';
+import { RebirthLimiter, rebirthCommand, type RebirthNeed } from '../sparkplug/rebirth.js';
 import { IngestCounters } from './stats.js';
 
 export interface MessageContext {
@@ -16,6 +17,10 @@ export interface MessageContext {
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
   /** Sparkplug B session state (births, aliases, sequence numbers); default: one per context. */
   readonly sparkplug?: SparkplugDecoder;
+  /** Sends a message towards the devices (Sparkplug rebirth requests); without it, none is sent. */
+  readonly publish?: (topic: string, payload: Uint8Array) => void;
+  /** Paces rebirth requests: at most one per edge node every 5 s. */
+  readonly rebirths: RebirthLimiter;
 }
 
 /** The context of one connector (broker or client) from its options. */
@@ -25,12 +30,15 @@ export function messageContext(options: {
   readonly source?: string;
   readonly maxPayloadBytes?: number;
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
+  readonly publish?: (topic: string, payload: Uint8Array) => void;
 }): MessageContext {
   return {
     sink: options.sink,
     mappings: options.mappings,
     source: options.source ?? 'mqtt',
     counters: new IngestCounters(),
+    rebirths: new RebirthLimiter(),
+    ...(options.publish === undefined ? {} : { publish: options.publish }),
     ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
     ...(options.fieldKind === undefined ? {} : { fieldKind: options.fieldKind }),
   };
@@ -44,6 +52,14 @@ function sparkplugDecoder(ctx: MessageContext): SparkplugDecoder {
   let decoder = sparkplugDecoders.get(ctx);
   if (!decoder) sparkplugDecoders.set(ctx, (decoder = new SparkplugDecoder()));
   return decoder;
+}
+
+/** Asks the edge node for its births again, unless it was asked within the limiter's interval. */
+function requestRebirth(ctx: MessageContext, need: RebirthNeed, now: number): void {
+  if (!ctx.publish || !ctx.rebirths.allow(need.group, need.edgeNode)) return;
+  const command = rebirthCommand(need.group, need.edgeNode, now);
+  ctx.counters.rebirthsRequested++;
+  ctx.publish(command.topic, command.payload);
 }
 
 /**
@@ -69,6 +85,7 @@ export async function ingestMessage(
   if (match?.mapping.payload === 'sparkplug') {
     decoded = sparkplugDecoder(ctx).decode(topic, payload, match, options);
     warnings = decoded.warnings;
+    if (decoded.rebirth) requestRebirth(ctx, decoded.rebirth, receivedAt);
   } else if (match) decoded = decodePayload(payload, match, options);
   // Warnings (a Sparkplug sequence gap) are recorded like rejections, but cost no data.
   for (const w of warnings) {

@@ -11,6 +11,8 @@ export interface IngestStats {
   readonly pointsAccepted: number;
   /** Every rejection, of whole messages and of single values, by stable code. */
   readonly rejectedByCode: Readonly<Record<string, number>>;
+  /** Sparkplug B rebirth requests (NCMD `Node Control/Rebirth`) sent to edge nodes. */
+  readonly rebirthsRequested: number;
 }
 
 export class IngestCounters {
@@ -18,6 +20,7 @@ export class IngestCounters {
   messagesAccepted = 0;
   messagesRejected = 0;
   pointsAccepted = 0;
+  rebirthsRequested = 0;
   readonly #byCode = new Map<string, number>();
 
   rejected(code: string, count = 1): void {
@@ -31,6 +34,7 @@ export class IngestCounters {
       messagesRejected: this.messagesRejected,
       pointsAccepted: this.pointsAccepted,
       rejectedByCode: Object.fromEntries(this.#byCode),
+      rebirthsRequested: this.rebirthsRequested,
     };
   }
 }

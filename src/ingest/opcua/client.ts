@@ -2,18 +2,10 @@
 // server): one session, one subscription, a monitored item per configured node. Data changes are
 // batched into PointBatches for the sink. When the connection drops, node-opcua reconnects with
 // back-off and restores (or re-creates) the session, subscription and items by itself.
-import {
-  MessageSecurityMode,
-  OPCUACertificateManager,
-  OPCUAClient,
-  SecurityPolicy,
-  UserTokenType,
-  type ClientSession,
-  type DataValue,
-  type UserIdentityInfo,
-} from 'node-opcua';
+import { OPCUACertificateManager, type ClientSession, type DataValue, type OPCUAClient } from 'node-opcua';
 import type { IngestSink } from '../points.js';
-import { compileOpcUaConfig, type CompiledOpcUaConfig, type OpcUaSourceConfig } from './config.js';
+import { compileOpcUaConfig, type OpcUaSourceConfig } from './config.js';
+import { createOpcUaClient, explain, identityOf } from './connection.js';
 import { convertDataValue } from './convert.js';
 import { startMonitoring } from './monitor.js';
 import { PointBatcher } from './PointBatcher.js';
@@ -49,36 +41,6 @@ export interface OpcUaSource {
   close(): Promise<void>;
 }
 
-const SESSION_REFUSED = /BadUserAccessDenied|BadIdentityToken(Rejected|Invalid)/;
-const SECURITY_REFUSED =
-  /BadSecurityPolicyRejected|BadSecurityModeRejected|cannot find endpoint|no endpoint/i;
-const SERVER_UNTRUSTED = /server certificate verification failed/i;
-const CERTIFICATE_REFUSED = /BadCertificate|BadSecurityChecksFailed/;
-
-/** Turns node-opcua's errors into what an integrator can act on. */
-function explain(error: unknown, config: CompiledOpcUaConfig): Error {
-  const err = error instanceof Error ? error : new Error(String(error));
-  const text = err.message;
-  const where = `OPC UA server ${config.endpointUrl}`;
-  let message: string;
-  if (SESSION_REFUSED.test(text)) {
-    message =
-      config.userName === undefined
-        ? `${where} refused an anonymous session: configure userName and password`
-        : `${where} refused the user name or password of "${config.userName}": check the credentials`;
-  } else if (SERVER_UNTRUSTED.test(text)) {
-    const folder = config.pkiFolder ?? "node-opcua's PKI folder";
-    message = `Imverse does not trust the certificate of ${where}: move it from ${folder}/rejected to ${folder}/trusted/certs`;
-  } else if (CERTIFICATE_REFUSED.test(text)) {
-    message = `${where} does not trust this client's certificate: trust it on the server (it is in the server's rejected certificates)`;
-  } else if (SECURITY_REFUSED.test(text)) {
-    message = `${where} offers no endpoint with securityMode ${config.securityMode} and securityPolicy ${config.securityPolicy}`;
-  } else {
-    message = `${where}: ${text}`;
-  }
-  return new Error(`${message} (${text.split('\n')[0]})`, { cause: err });
-}
-
 async function withTimeout(work: Promise<unknown> | undefined, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -86,12 +48,6 @@ async function withTimeout(work: Promise<unknown> | undefined, ms: number): Prom
     new Promise((resolve) => (timer = setTimeout(resolve, ms))),
   ]);
   clearTimeout(timer);
-}
-
-function identityOf(config: CompiledOpcUaConfig): UserIdentityInfo {
-  return config.userName === undefined
-    ? { type: UserTokenType.Anonymous }
-    : { type: UserTokenType.UserName, userName: config.userName, password: config.password ?? '' };
 }
 
 /**
@@ -192,12 +148,8 @@ export function connectOpcUaSource(options: OpcUaSourceOptions): OpcUaSource {
     });
 
   function makeClient(): OPCUAClient {
-    const c = OPCUAClient.create({
-      applicationName: 'Imverse',
+    const c = createOpcUaClient(config, {
       clientName: `imverse-${config.source}`,
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode[config.securityMode],
-      securityPolicy: SecurityPolicy[config.securityPolicy],
       // maxRetry -1: keep trying for as long as the source is open.
       connectionStrategy: {
         maxRetry: -1,

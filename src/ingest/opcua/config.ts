@@ -29,8 +29,8 @@ export interface OpcUaNodeConfig {
   readonly offset?: number;
 }
 
-/** What a configuration file holds, and the non-function part of connectOpcUaSource's options. */
-export interface OpcUaSourceConfig {
+/** How to reach a server and open a session: what a source and `imverse opcua browse` share. */
+export interface OpcUaConnectionSettings {
   /** opc.tcp://host:4840[/path] */
   readonly endpointUrl: string;
   /** Default "None"; with "Sign" or "SignAndEncrypt" the policy defaults to Basic256Sha256. */
@@ -39,6 +39,12 @@ export interface OpcUaSourceConfig {
   /** Both or neither: without them the session is anonymous. */
   readonly userName?: string;
   readonly password?: string;
+  /** The client's PKI folder (its certificate, trusted servers); default node-opcua's per-user folder. */
+  readonly pkiFolder?: string;
+}
+
+/** What a configuration file holds, and the non-function part of connectOpcUaSource's options. */
+export interface OpcUaSourceConfig extends OpcUaConnectionSettings {
   readonly nodes: readonly OpcUaNodeConfig[];
   /** How often the server samples each variable; default 250 ms. */
   readonly samplingIntervalMs?: number;
@@ -46,8 +52,6 @@ export interface OpcUaSourceConfig {
   readonly publishingIntervalMs?: number;
   /** PointBatch.source and the dead letters' source; default "opcua". */
   readonly source?: string;
-  /** The client's PKI folder (its certificate, trusted servers); default node-opcua's per-user folder. */
-  readonly pkiFolder?: string;
   /** First wait before reconnecting, doubling up to `reconnectMaxDelayMs`; default 250 ms. */
   readonly reconnectInitialDelayMs?: number;
   /** Longest wait between reconnection attempts; default 10000 ms. */
@@ -64,32 +68,38 @@ export interface CompiledOpcUaNode {
   readonly offset: number;
 }
 
-export interface CompiledOpcUaConfig {
+export interface CompiledOpcUaConnection {
   readonly endpointUrl: string;
   readonly securityMode: OpcUaSecurityMode;
   readonly securityPolicy: OpcUaSecurityPolicy;
   readonly userName: string | undefined;
   readonly password: string | undefined;
+  readonly pkiFolder: string | undefined;
+}
+
+export interface CompiledOpcUaConfig extends CompiledOpcUaConnection {
   readonly nodes: readonly CompiledOpcUaNode[];
   readonly samplingIntervalMs: number;
   readonly publishingIntervalMs: number;
   readonly source: string;
-  readonly pkiFolder: string | undefined;
   readonly reconnectInitialDelayMs: number;
   readonly reconnectMaxDelayMs: number;
 }
 
-const CONFIG_KEYS = new Set([
+const CONNECTION_KEYS = new Set([
   'endpointUrl',
   'securityMode',
   'securityPolicy',
   'userName',
   'password',
+  'pkiFolder',
+]);
+const CONFIG_KEYS = new Set([
+  ...CONNECTION_KEYS,
   'nodes',
   'samplingIntervalMs',
   'publishingIntervalMs',
   'source',
-  'pkiFolder',
   'reconnectInitialDelayMs',
   'reconnectMaxDelayMs',
 ]);
@@ -131,6 +141,16 @@ class Collector {
   }
 }
 
+/** Why `text` is not an OPC UA node id, or undefined when it is one. */
+export function nodeIdProblem(text: string): string | undefined {
+  try {
+    resolveNodeId(text);
+    return undefined;
+  } catch {
+    return `"${text}" is not an OPC UA node id; write it as ns=<index>;s=<name>, ns=<index>;i=<number>, g=<guid> or b=<base64>`;
+  }
+}
+
 function compileNode(entry: unknown, path: string, c: Collector): CompiledOpcUaNode | undefined {
   if (!isRecord(entry)) {
     c.add(path, 'expected an object { nodeId, twin, field, scale?, offset? }');
@@ -142,14 +162,8 @@ function compileNode(entry: unknown, path: string, c: Collector): CompiledOpcUaN
   if (typeof nodeId !== 'string' || nodeId.length === 0) {
     c.add(`${path}/nodeId`, 'expected an OPC UA node id such as "ns=3;s=Line1.Temperature" or "ns=2;i=1042"');
   } else {
-    try {
-      resolveNodeId(nodeId);
-    } catch {
-      c.add(
-        `${path}/nodeId`,
-        `"${nodeId}" is not an OPC UA node id; write it as ns=<index>;s=<name>, ns=<index>;i=<number>, g=<guid> or b=<base64>`,
-      );
-    }
+    const problem = nodeIdProblem(nodeId);
+    if (problem !== undefined) c.add(`${path}/nodeId`, problem);
   }
   const twinProblem = typeof twin === 'string' ? identifierProblem(twin) : 'expected a twin identifier';
   if (twinProblem !== undefined) c.add(`${path}/twin`, `${twinProblem} (e.g. "88.100.1/line-1/press-07")`);
@@ -185,6 +199,65 @@ export function compileOpcUaConfig(value: unknown, file?: string): CompiledOpcUa
     throw invalid(c, file);
   }
   c.unknownKeys(value, CONFIG_KEYS, '');
+  const connection = connectionPart(value, c);
+  const nodes: CompiledOpcUaNode[] = [];
+  if (!Array.isArray(value.nodes) || value.nodes.length === 0) {
+    c.add('/nodes', 'expected a non-empty list of { nodeId, twin, field }');
+  } else {
+    const seen = new Map<string, number>();
+    value.nodes.forEach((entry, i) => {
+      const node = compileNode(entry, `/nodes/${i}`, c);
+      if (!node) return;
+      const key = `${node.twin}\u0000${node.field}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        c.add(`/nodes/${i}`, `twin field ${node.twin} ${node.field} is already fed by /nodes/${first}`);
+        return;
+      }
+      seen.set(key, i);
+      nodes.push(node);
+    });
+  }
+  const samplingIntervalMs = c.number(value.samplingIntervalMs, '/samplingIntervalMs', 250, 0);
+  const publishingIntervalMs = c.number(value.publishingIntervalMs, '/publishingIntervalMs', 500, 10);
+  const reconnectInitialDelayMs = c.number(
+    value.reconnectInitialDelayMs,
+    '/reconnectInitialDelayMs',
+    250,
+    10,
+  );
+  const reconnectMaxDelayMs = c.number(value.reconnectMaxDelayMs, '/reconnectMaxDelayMs', 10_000, 10);
+  const source = c.text(value.source, '/source') ?? 'opcua';
+  if (c.issues.length > 0) throw invalid(c, file);
+  return {
+    ...connection,
+    nodes,
+    samplingIntervalMs,
+    publishingIntervalMs,
+    source,
+    reconnectInitialDelayMs,
+    reconnectMaxDelayMs: Math.max(reconnectMaxDelayMs, reconnectInitialDelayMs),
+  };
+}
+
+/**
+ * Checks the connection settings alone (no nodes), as `imverse opcua browse` takes them. Throws a
+ * ValidationError (IMV_CONFIG_INVALID) listing every problem.
+ */
+export function compileOpcUaConnection(value: unknown, file?: string): CompiledOpcUaConnection {
+  const c = new Collector(file);
+  if (!isRecord(value)) {
+    c.add('', 'expected an object with "endpointUrl"');
+    throw invalid(c, file);
+  }
+  c.unknownKeys(value, CONNECTION_KEYS, '');
+  const connection = connectionPart(value, c);
+  if (c.issues.length > 0) throw invalid(c, file, 'OPC UA connection');
+  return connection;
+}
+
+/** The connection settings of a source or a browse, with their defaults; problems go to `c`. */
+function connectionPart(value: Record<string, unknown>, c: Collector): CompiledOpcUaConnection {
   const endpointUrl = value.endpointUrl;
   if (typeof endpointUrl !== 'string' || !/^opc\.tcp:\/\/[^/:\s]+(?::\d+)?(?:\/\S*)?$/.test(endpointUrl)) {
     c.add('/endpointUrl', 'expected an OPC UA endpoint such as "opc.tcp://plc-1.plant.local:4840"');
@@ -214,58 +287,22 @@ export function compileOpcUaConfig(value: unknown, file?: string): CompiledOpcUa
       'give both "userName" and "password", or neither for an anonymous session',
     );
   }
-  const nodes: CompiledOpcUaNode[] = [];
-  if (!Array.isArray(value.nodes) || value.nodes.length === 0) {
-    c.add('/nodes', 'expected a non-empty list of { nodeId, twin, field }');
-  } else {
-    const seen = new Map<string, number>();
-    value.nodes.forEach((entry, i) => {
-      const node = compileNode(entry, `/nodes/${i}`, c);
-      if (!node) return;
-      const key = `${node.twin}\u0000${node.field}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        c.add(`/nodes/${i}`, `twin field ${node.twin} ${node.field} is already fed by /nodes/${first}`);
-        return;
-      }
-      seen.set(key, i);
-      nodes.push(node);
-    });
-  }
-  const samplingIntervalMs = c.number(value.samplingIntervalMs, '/samplingIntervalMs', 250, 0);
-  const publishingIntervalMs = c.number(value.publishingIntervalMs, '/publishingIntervalMs', 500, 10);
-  const reconnectInitialDelayMs = c.number(
-    value.reconnectInitialDelayMs,
-    '/reconnectInitialDelayMs',
-    250,
-    10,
-  );
-  const reconnectMaxDelayMs = c.number(value.reconnectMaxDelayMs, '/reconnectMaxDelayMs', 10_000, 10);
-  const source = c.text(value.source, '/source') ?? 'opcua';
-  const pkiFolder = c.text(value.pkiFolder, '/pkiFolder');
-  if (c.issues.length > 0) throw invalid(c, file);
   return {
     endpointUrl: endpointUrl as string,
     securityMode,
     securityPolicy,
     userName,
     password: password as string | undefined,
-    nodes,
-    samplingIntervalMs,
-    publishingIntervalMs,
-    source,
-    pkiFolder,
-    reconnectInitialDelayMs,
-    reconnectMaxDelayMs: Math.max(reconnectMaxDelayMs, reconnectInitialDelayMs),
+    pkiFolder: c.text(value.pkiFolder, '/pkiFolder'),
   };
 }
 
-function invalid(c: Collector, file: string | undefined): ValidationError {
+function invalid(c: Collector, file: string | undefined, what = 'OPC UA source'): ValidationError {
   const first = c.issues[0] as Issue;
   const more = c.issues.length > 1 ? ` (and ${c.issues.length - 1} more)` : '';
   return new ValidationError(
     'IMV_CONFIG_INVALID',
-    `Invalid OPC UA source${file === undefined ? '' : ` in ${file}`} at ${first.path || '/'}: ${first.message}${more}`,
+    `Invalid ${what}${file === undefined ? '' : ` in ${file}`} at ${first.path || '/'}: ${first.message}${more}`,
     { issues: c.issues },
   );
 }

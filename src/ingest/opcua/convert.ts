@@ -32,7 +32,8 @@ const NUMERIC = new Set<DataType>([
   DataType.Double,
 ]);
 
-function int64ToNumber(value: unknown, signed: boolean): number | undefined {
+/** A 64-bit integer as node-opcua delivers it, as a number (beyond 2⁵³ with a double's precision). */
+export function int64ToNumber(value: unknown, signed: boolean): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   // node-opcua carries 64-bit integers as [high, low] 32-bit words.

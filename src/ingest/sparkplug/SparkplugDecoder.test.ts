@@ -391,7 +391,44 @@ describe('SparkplugDecoder', () => {
     const out = new SparkplugDecoder().decode(topic, encodePayload({ seq: 1, metrics: [] }), match(topic), {
       receivedAt: NOW,
     });
-    expect(out).toEqual({ points: [], rejected: [], warnings: [] });
+    // No NBIRTH came first: nothing is written, and the edge node is to be asked for its births.
+    expect(out).toEqual({
+      points: [],
+      rejected: [],
+      warnings: [],
+      rebirth: { group: 'renamed', edgeNode: 'n1', reason: expect.stringMatching(/no birth certificate/) },
+    });
+  });
+
+  it('says when the edge node must be asked for a rebirth, and only then', () => {
+    const s = born();
+    // In order, known aliases: nothing to ask.
+    expect(s.send('NDATA', { seq: 2, metrics: [metric(undefined, 'Int64', 13, { alias: 1 })] }).rebirth).toBe(
+      undefined,
+    );
+    // A sequence gap: messages were lost, the births may have been among them.
+    expect(s.send('NDATA', { seq: 4, metrics: [] }).rebirth).toEqual({
+      group: 'g',
+      edgeNode: 'n1',
+      reason: expect.stringMatching(/sequence number/),
+    });
+    // An alias no birth declared.
+    expect(
+      s.send('NDATA', { seq: 5, metrics: [metric(undefined, 'Int64', 1, { alias: 77 })] }).rebirth,
+    ).toEqual(expect.objectContaining({ reason: expect.stringMatching(/alias 77/) }));
+    // A device the current session has no DBIRTH for.
+    expect(s.send('DDATA', { seq: 6, metrics: [] }, 'd9').rebirth).toEqual(
+      expect.objectContaining({ reason: expect.stringMatching(/device d9/) }),
+    );
+    // Data from an edge node never born (here: after its death).
+    s.send('NDEATH', { metrics: [metric('bdSeq', 'UInt64', 7)] });
+    expect(s.send('NDATA', { seq: 7, metrics: [] }).rebirth).toEqual(
+      expect.objectContaining({
+        reason: expect.stringMatching(/NDATA from edge node n1 .*no birth certificate/),
+      }),
+    );
+    // Its death needs nothing more.
+    expect(s.send('NDEATH', { metrics: [metric('bdSeq', 'UInt64', 7)] }).rebirth).toBe(undefined);
   });
 
   it('refuses what is not a Sparkplug message, and ignores STATE and commands', () => {

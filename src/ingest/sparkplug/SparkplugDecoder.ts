@@ -18,6 +18,7 @@ import {
   type RawValue,
   type SparkplugMetric,
 } from './payload.js';
+import type { RebirthNeed } from './rebirth.js';
 import { parseSparkplugTopic } from './topic.js';
 
 /** A problem worth recording that does not cost any data (a sequence gap). */
@@ -29,6 +30,8 @@ export interface SparkplugWarning {
 export interface SparkplugDecoded extends DecodedMessage {
   /** Recorded like rejections (counted, dead-lettered) while the message's points are still kept. */
   readonly warnings: readonly SparkplugWarning[];
+  /** Set when Imverse has lost track of the edge node's session and should ask it for a rebirth. */
+  readonly rebirth?: RebirthNeed;
 }
 
 export const SEQUENCE_GAP = 'IMV_INGEST_SEQUENCE_GAP';
@@ -45,6 +48,8 @@ interface MetricTable {
 
 interface DeviceState {
   online: boolean;
+  /** A DBIRTH arrived in the node's current session: its metrics are known. */
+  born: boolean;
   metrics: MetricTable;
 }
 
@@ -264,6 +269,11 @@ export class SparkplugDecoder {
 
     // Session state: births declare metrics and reset the sequence, deaths end the session.
     let metrics: MetricTable;
+    let rebirth: string | undefined;
+    const withRebirth = (decoded: SparkplugDecoded): SparkplugDecoded =>
+      rebirth === undefined
+        ? decoded
+        : { ...decoded, rebirth: { group: parsed.group, edgeNode: parsed.edgeNode, reason: rebirth } };
     if (parsed.type === 'NDEATH') {
       const bdSeq = body.metrics.find((m) => m.name === 'bdSeq')?.value;
       const deathBdSeq =
@@ -286,17 +296,28 @@ export class SparkplugDecoder {
       node.metrics = metrics = this.#declare(body.metrics);
       // A new session: the devices are born again, possibly with other aliases. They stay online
       // (their DBIRTHs follow at once) until their own or the node's death says otherwise.
-      for (const device of node.devices.values()) device.metrics = table();
+      for (const device of node.devices.values()) {
+        device.metrics = table();
+        device.born = false;
+      }
       const bdSeq = body.metrics.find((m) => m.name === 'bdSeq')?.value;
       node.bdSeq = bdSeq && (bdSeq.kind === 'long' || bdSeq.kind === 'int') ? BigInt(bdSeq.value) : undefined;
       node.seq = body.seq !== undefined && body.seq <= 255n ? Number(body.seq) : undefined;
       online(twin, true, messageTime);
     } else {
-      this.#checkSequence(node, body.seq, topic, warnings);
+      if (!node.online && parsed.type !== 'DDEATH') {
+        rebirth = `${parsed.type} from edge node ${parsed.edgeNode} of group ${parsed.group}, which has no birth certificate (NBIRTH) in this session`;
+      }
+      if (this.#checkSequence(node, body.seq, topic, warnings)) {
+        rebirth ??= `${topic}: sequence number out of order`;
+      }
       if (parsed.kind === 'device') {
         let device = node.devices.get(parsed.device);
+        if (parsed.type === 'DDATA' && !device?.born) {
+          rebirth ??= `DDATA from device ${parsed.device} of edge node ${parsed.edgeNode}, which has no birth certificate (DBIRTH) in this session`;
+        }
         if (parsed.type === 'DBIRTH') {
-          device = { online: true, metrics: this.#declare(body.metrics) };
+          device = { online: true, born: true, metrics: this.#declare(body.metrics) };
           node.devices.set(parsed.device, device);
           online(twin, true, messageTime);
         } else if (parsed.type === 'DDEATH') {
@@ -306,9 +327,9 @@ export class SparkplugDecoder {
         metrics = device?.metrics ?? table();
       } else metrics = node.metrics;
     }
-    if (typeof twin === 'object') return refuse('IMV_INGEST_UNMAPPED', twin.problem, warnings);
+    if (typeof twin === 'object') return withRebirth(refuse('IMV_INGEST_UNMAPPED', twin.problem, warnings));
     // Node metrics without a node twin: the session state above is all that is kept.
-    if (twin === undefined) return { points, rejected, warnings };
+    if (twin === undefined) return withRebirth({ points, rejected, warnings });
 
     const { fields, keepOthers } = match.mapping;
     body.metrics.forEach((m, index) => {
@@ -316,12 +337,13 @@ export class SparkplugDecoder {
         rejected.push({ index, code, reason, excerpt: excerpt(m) });
       const name = m.name ?? (m.alias === undefined ? undefined : metrics.aliases.get(m.alias));
       if (name === undefined) {
-        return m.alias === undefined
-          ? reject('IMV_INGEST_PAYLOAD_MALFORMED', 'a metric needs a name or an alias')
-          : reject(
-              'IMV_INGEST_UNMAPPED',
-              `alias ${m.alias} was not declared by the ${parsed.kind === 'device' ? 'device' : 'edge node'}'s birth certificate: have it send a new birth (Rebirth)`,
-            );
+        if (m.alias === undefined)
+          return reject('IMV_INGEST_PAYLOAD_MALFORMED', 'a metric needs a name or an alias');
+        rebirth ??= `${topic}: alias ${m.alias} unknown`;
+        return reject(
+          'IMV_INGEST_UNMAPPED',
+          `alias ${m.alias} was not declared by the ${parsed.kind === 'device' ? 'device' : 'edge node'}'s birth certificate: the edge node is asked for a new birth (Node Control/Rebirth)`,
+        );
       }
       if (isControlMetric(name) || m.isNull) return;
       let fm = fields?.get(name);
@@ -353,7 +375,7 @@ export class SparkplugDecoder {
       if (problem !== undefined) return reject('IMV_INGEST_TIMESTAMP_INVALID', problem);
       points.push({ twin, field: fm.field, time, value: result.value });
     });
-    return { points, rejected, warnings };
+    return withRebirth({ points, rejected, warnings });
   }
 
   #declare(metrics: readonly SparkplugMetric[]): MetricTable {
@@ -366,18 +388,18 @@ export class SparkplugDecoder {
     return t;
   }
 
-  /** Every message of an edge node after its NBIRTH counts 0…255, then 0 again. */
+  /** Every message of an edge node after its NBIRTH counts 0…255, then 0 again. True on a gap. */
   #checkSequence(
     node: NodeState,
     seq: bigint | undefined,
     topic: string,
     warnings: SparkplugWarning[],
-  ): void {
-    if (seq === undefined) return;
+  ): boolean {
+    if (seq === undefined) return false;
     if (seq > 255n) {
       warnings.push({ code: SEQUENCE_GAP, reason: `${topic}: sequence number ${seq} is outside 0–255` });
       node.seq = undefined;
-      return;
+      return true;
     }
     const got = Number(seq);
     if (node.seq !== undefined) {
@@ -388,8 +410,11 @@ export class SparkplugDecoder {
           code: SEQUENCE_GAP,
           reason: `${topic}: expected sequence number ${expected}, got ${got} (${lost} message${lost === 1 ? '' : 's'} lost, or sent twice or out of order); the data was kept`,
         });
+        node.seq = got;
+        return true;
       }
     }
     node.seq = got;
+    return false;
   }
 }
