@@ -8,6 +8,7 @@ import { queryCommand } from './query.js';
 import { tokenCreateCommand } from './token.js';
 import { runCommand } from './run.js';
 import { deviceCreateCommand } from './device.js';
+import { scheduleCommand } from './schedule.js';
 
 const program = new Command()
   .name('imverse')
@@ -22,6 +23,11 @@ const port = (value: string): number => {
 const depth = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('a whole number 0–10');
+  return n;
+};
+const whole = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number ≥ 0');
   return n;
 };
 const positive = (value: string): number => {
@@ -127,5 +133,17 @@ opcua
   .action((endpoint: string, options) =>
     runCommand(async () => (await import('./opcua-browse.js')).opcuaBrowseCommand(endpoint, options)),
   );
+
+program
+  .command('schedule')
+  .description(
+    'Schedule a job shop given in OR-Library format: every dispatching rule, then tabu search from the best',
+  )
+  .argument('<file>', 'the instance, e.g. examples/jobshop/ft10.txt')
+  .option('-r, --rule <rule>', 'only this dispatching rule: FIFO, SPT, EDD, CR or ATC')
+  .option('-s, --seconds <n>', 'how long tabu search may run (default 10; 0: dispatching only)', whole)
+  .option('--seed <n>', 'seed of the search (default 1): the same seed gives the same schedule', whole)
+  .option('--json', 'print the result, with every operation, as JSON')
+  .action((file: string, options) => runCommand(() => scheduleCommand(file, options)));
 
 await program.parseAsync();

@@ -1,0 +1,59 @@
+// `imverse schedule` as a planner runs it on a job shop in OR-Library format.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'imverse-schedule-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function imverse(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+interface Result {
+  makespan: number;
+  dispatching: { rule: string; makespan: number }[];
+  operations: { job: number; operation: number; machine: number; start: number; end: number }[];
+}
+
+describe('imverse schedule', () => {
+  it('finds the optimal makespan 55 of ft06 and prints a schedule that keeps job order and machine capacity', () => {
+    const run = imverse('schedule', 'examples/jobshop/ft06.txt', '--seconds', '3', '--json');
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out) as Result;
+    expect(result.makespan).toBe(55);
+    expect(result.dispatching.map((d) => d.rule)).toEqual(['FIFO', 'SPT', 'EDD', 'CR', 'ATC']);
+    expect(result.operations).toHaveLength(36);
+    for (const op of result.operations) {
+      const previous = result.operations.find((o) => o.job === op.job && o.operation === op.operation - 1);
+      if (previous !== undefined) expect(op.start).toBeGreaterThanOrEqual(previous.end);
+      for (const other of result.operations) {
+        if (other !== op && other.machine === op.machine) {
+          expect(other.end <= op.start || other.start >= op.end).toBe(true);
+        }
+      }
+    }
+    expect(Math.max(...result.operations.map((op) => op.end))).toBe(55);
+  });
+
+  it('names the line of a malformed instance and refuses an unknown rule', () => {
+    const file = join(dir, 'bad.txt');
+    writeFileSync(file, '2 2\n0 5 1 3\n0 4 1 x\n');
+    const bad = imverse('schedule', file);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^error IMV_SCHEDULE_INSTANCE_INVALID: line 3: .*"x"/m);
+    const rule = imverse('schedule', 'examples/jobshop/ft06.txt', '--rule', 'fastest');
+    expect(rule.code).toBe(1);
+    expect(rule.err).toContain('--rule must be one of FIFO, SPT, EDD, CR, ATC');
+    const missing = imverse('schedule', join(dir, 'none.txt'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read .*none\.txt/);
+  });
+});
