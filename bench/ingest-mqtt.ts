@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { DEFAULT_CONFIG } from '../src/core/config.js';
 import { EVENT_TYPES, type TwinTelemetryData } from '../src/core/wire.js';
@@ -92,11 +93,18 @@ try {
     { types: [EVENT_TYPES.twinTelemetry] },
   );
   const messagesPerSecond = peak / 2 / 100 / publishers;
+  // How long the platform's event loop was held at a time: the part of the latency this process owns.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   await run(Math.max(1, Math.round(messagesPerSecond)));
+  loop.disable();
   unsubscribe();
   const latency = summarize(latencies);
   console.log(
     `latency at half the peak rate (${Math.round(peak / 2)} points/s): publish-to-bus p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)} over ${latency.n} messages`,
+  );
+  console.log(
+    `event-loop delay meanwhile: p50 ${ms(loop.percentile(50) / 1e6)}, p99 ${ms(loop.percentile(99) / 1e6)}, max ${ms(loop.max / 1e6)}`,
   );
   console.log(
     `ingest-mqtt: ${Math.round(peak)} points/s accepted; p99 publish-to-bus ${ms(latency.p99)} at half rate`,

@@ -67,7 +67,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.options = {
       chunkPoints: options.chunkPoints ?? 720,
       logRows: options.logRows ?? 8_000_000,
-      compactSliceMs: options.compactSliceMs ?? 4,
+      compactSliceMs: options.compactSliceMs ?? 2,
       compactEveryMs: options.compactEveryMs ?? 1000,
       compactBudget: options.compactBudget ?? 20_000,
       onError:
