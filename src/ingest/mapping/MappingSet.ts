@@ -16,7 +16,8 @@ export interface FieldMapping {
   readonly offset: number;
 }
 
-export type PayloadFormat = 'values' | 'envelope' | 'sparkplug';
+/** `command`: messages to devices that pass through the broker and are not stored. */
+export type PayloadFormat = 'values' | 'envelope' | 'sparkplug' | 'command';
 
 /**
  * A Sparkplug B mapping's own settings. Its twin templates refer to the levels of the Sparkplug

@@ -61,6 +61,16 @@ describe('compileMappings', () => {
     expect(m?.error).toMatch(/whitespace/);
   });
 
+  it('takes command topics that reach devices and are not stored, with nothing else to map', () => {
+    const commands = compileMappings({
+      mappings: [{ topic: 'plant/{line}/{station}/cmd', payload: 'command' }],
+    });
+    expect(commands.match('plant/line-1/st-01/cmd')?.mapping.payload).toBe('command');
+    expect(
+      issuesOf({ mappings: [{ topic: 'plant/{line}/cmd', payload: 'command', twin: '88.100.1/{line}' }] }),
+    ).toEqual([{ path: '/mappings/0/twin', message: 'a "payload: command" mapping takes only "topic"' }]);
+  });
+
   it('does not let wildcards match $ topics', () => {
     expect(
       compileMappings({ mappings: [{ topic: '#', twin: 'a/{#}', field: 'v' }] }).match('$SYS/x'),

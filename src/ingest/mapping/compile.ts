@@ -242,8 +242,27 @@ function compileEntry(
     if (typeof parsed === 'string') c.add(`${path}/topic`, parsed);
     else levels = parsed;
   }
-  if (payload !== 'values' && payload !== 'envelope' && payload !== 'sparkplug') {
-    c.add(`${path}/payload`, 'expected "values" (the default), "envelope" or "sparkplug"');
+  if (payload !== 'values' && payload !== 'envelope' && payload !== 'sparkplug' && payload !== 'command') {
+    c.add(`${path}/payload`, 'expected "values" (the default), "envelope", "sparkplug" or "command"');
+    return;
+  }
+  if (payload === 'command') {
+    // Commands go to devices: nothing to map to a twin, nothing to store.
+    for (const key of Object.keys(entry)) {
+      if (key !== 'topic' && key !== 'payload')
+        c.add(`${path}/${key}`, 'a "payload: command" mapping takes only "topic"');
+    }
+    if (c.issues.length > before || !levels || typeof topic !== 'string') return;
+    const command: CompiledMapping = {
+      index,
+      topic,
+      payload,
+      value: undefined,
+      fields: undefined,
+      keepOthers: false,
+      twin: undefined,
+    };
+    addMapping(set, levels, command, path, c, where);
     return;
   }
   if (payload !== 'sparkplug') {
@@ -310,6 +329,17 @@ function compileEntry(
     twin: twinParts,
     ...(sparkplug === undefined ? {} : { sparkplug }),
   };
+  addMapping(set, levels, mapping, path, c, where);
+}
+
+function addMapping(
+  set: MappingSet,
+  levels: PatternLevel[],
+  mapping: CompiledMapping,
+  path: string,
+  c: Collector,
+  where: Map<CompiledMapping, string>,
+): void {
   const clash = set.add(levels, mapping);
   if (clash) {
     c.add(

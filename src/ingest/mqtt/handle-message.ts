@@ -75,6 +75,8 @@ export async function ingestMessage(
   const { sink, source, counters } = ctx;
   counters.messagesReceived++;
   const match = ctx.mappings.match(topic);
+  // A command on its way to a device: the broker delivers it, the platform stores nothing.
+  if (match?.mapping.payload === 'command') return;
   const options: DecodeOptions = {
     receivedAt,
     ...(ctx.maxPayloadBytes === undefined ? {} : { maxBytes: ctx.maxPayloadBytes }),
