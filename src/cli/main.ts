@@ -54,6 +54,13 @@ program
   .option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883; 0: any free port)', port)
   .option('--no-mqtt', 'do not run the embedded MQTT broker')
   .option('--mappings <file>', 'topic-to-twin mappings (default: mappings.yaml in the data directory)')
+  .option('--virtual-plant', 'run the simulated plant (the default with --demo)')
+  .option('--no-virtual-plant', 'do not run the simulated plant')
+  .option(
+    '--sim-speed <factor>',
+    'simulated seconds per real second of the simulated plant (default 1)',
+    Number,
+  )
   .action((options) => runCommand(() => startCommand(options)));
 
 const model = program.command('model').description('DTDL models');
@@ -145,5 +152,36 @@ program
   .option('--seed <n>', 'seed of the search (default 1): the same seed gives the same schedule', whole)
   .option('--json', 'print the result, with every operation, as JSON')
   .action((file: string, options) => runCommand(() => scheduleCommand(file, options)));
+
+const sim = program.command('sim').description('Simulation: what-if studies of a plant');
+sim
+  .command('run')
+  .description(
+    'Run a what-if study of a plant: replications on every core, KPIs with 95% confidence intervals, scenario comparisons, result.json and report.html',
+  )
+  .argument('<plant>', 'plant file (YAML), e.g. examples/demo-plant.yaml')
+  .option('--horizon <duration>', 'simulated time measured per replication, e.g. 30d, 12h, 90m (default 30d)')
+  .option(
+    '--warmup <duration>',
+    "simulated time run first and not measured (default: the plant file's warmup)",
+  )
+  .option('--replications <n>', 'replications per scenario (default 20)', positive)
+  .option('--seed <n>', 'seed; the same seed gives the same result (default 1)', whole)
+  .option(
+    '--scenario <name=file>',
+    'an alternative scenario: overrides in a YAML file, compared with the base; repeat for several (base=FILE sets the base)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--workers <n>', 'worker threads (default: all cores; 0: this thread)', whole)
+  .option('--out <dir>', 'where to write result.json and report.html (default ./sim-results/<timestamp>)')
+  .option('--json', 'print the result as JSON instead of the table')
+  .addOption(
+    program
+      .createOption('--model-module <url>', 'for tests: a model module in place of the plant simulation')
+      .hideHelp(),
+  )
+  .action((file: string, options) =>
+    runCommand(async () => (await import('./sim-run.js')).simRunCommand(file, options)),
+  );
 
 await program.parseAsync();

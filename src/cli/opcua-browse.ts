@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { setErrorLogger, setWarningLogger } from 'node-opcua';
-import type { ImverseError} from '../core/errors.js';
+import type { ImverseError } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
 import { browseOpcUa, type BrowsedNode, type BrowseResultTree } from '../ingest/opcua/browse.js';
 import type { OpcUaSecurityMode, OpcUaSecurityPolicy } from '../ingest/opcua/config.js';

@@ -13,6 +13,8 @@ export async function startCommand(options: {
   mqtt?: boolean;
   mqttPort?: number;
   mappings?: string;
+  virtualPlant?: boolean;
+  simSpeed?: number;
 }): Promise<void> {
   const config = loadConfig(
     {
@@ -24,6 +26,8 @@ export async function startCommand(options: {
       mqtt: options.mqtt === false ? false : undefined,
       mqttPort: options.mqttPort,
       mappingsFile: options.mappings,
+      virtualPlant: options.virtualPlant,
+      virtualPlantSpeed: options.simSpeed,
     },
     options.config,
   );
@@ -41,6 +45,11 @@ export async function startCommand(options: {
     config.demo
       ? '  mode:    demo (anonymous read-only access from this machine)'
       : '  mode:    every request needs a bearer token',
+    ...(platform.virtualPlant === undefined
+      ? []
+      : [
+          `  plant:   simulated, ${config.virtualPlantSpeed}× real time, publishing to the broker as device "${platform.virtualPlant.device}" (--no-virtual-plant to turn off)`,
+        ]),
   ];
   if (platform.adminToken !== undefined) {
     lines.push(

@@ -27,6 +27,10 @@ export interface Config {
   /** Where history is kept: the embedded SQLite file, or PostgreSQL at `postgresUrl`. */
   readonly history: 'sqlite' | 'postgres';
   readonly postgresUrl?: string;
+  /** Run the simulated plant as an MQTT client of the embedded broker; default: in demo mode. */
+  readonly virtualPlant?: boolean;
+  /** Simulated seconds per real second of the virtual plant. */
+  readonly virtualPlantSpeed: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -42,6 +46,7 @@ export const DEFAULT_CONFIG: Config = {
   mqttHost: '127.0.0.1',
   mqttPort: 1883,
   history: 'sqlite',
+  virtualPlantSpeed: 1,
 };
 
 const ENV_KEYS: Record<string, keyof Config> = {
@@ -60,10 +65,12 @@ const ENV_KEYS: Record<string, keyof Config> = {
   IMVERSE_SOURCES_FILE: 'sourcesFile',
   IMVERSE_HISTORY: 'history',
   IMVERSE_POSTGRES_URL: 'postgresUrl',
+  IMVERSE_VIRTUAL_PLANT: 'virtualPlant',
+  IMVERSE_VIRTUAL_PLANT_SPEED: 'virtualPlantSpeed',
 };
 
 /** Settings without a default value. */
-const OPTIONAL_KEYS = new Set(['mappingsFile', 'sourcesFile', 'postgresUrl']);
+const OPTIONAL_KEYS = new Set(['mappingsFile', 'sourcesFile', 'postgresUrl', 'virtualPlant']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -124,9 +131,16 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
       if (!Number.isInteger(bytes) || (bytes as number) < 1024) fail('a whole number of bytes ≥ 1024');
       return bytes;
     }
+    case 'virtualPlantSpeed': {
+      const speed = typeof value === 'string' ? Number(value) : value;
+      if (typeof speed !== 'number' || !(speed > 0 && speed <= 1000))
+        fail('a number above 0 and at most 1000');
+      return speed;
+    }
     case 'demo':
     case 'trustProxy':
     case 'mqtt':
+    case 'virtualPlant':
       if (typeof value === 'boolean') return value;
       if (value === 'true' || value === '1') return true;
       if (value === 'false' || value === '0') return false;

@@ -28,6 +28,33 @@ describe('IngestPipeline', () => {
     expect(after).toEqual({ accepted: 1, rejected: [] });
   });
 
+  it('takes the fields of an Object field by dotted name, into twin state and history', async () => {
+    await core.graph.putTwin('P/agv', { $metadata: { $model: 'dtmi:imverse:AGV;1' } });
+    const result = await core.ingest.ingest({
+      source: 'test',
+      points: [
+        { twin: 'P/agv', field: 'position.x', time: t, value: 12.5 },
+        { twin: 'P/agv', field: 'position.y', time: t, value: 30 },
+        { twin: 'P/agv', field: 'position.altitude', time: t, value: 1 },
+        { twin: 'P/agv', field: 'speed.x', time: t, value: 1 },
+      ],
+    });
+    expect(result.accepted).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.code])).toEqual([
+      [2, 'IMV_INGEST_FIELD_UNKNOWN'],
+      [3, 'IMV_INGEST_FIELD_UNKNOWN'],
+    ]);
+    await core.ingest.ingest({
+      source: 'test',
+      points: [{ twin: 'P/agv', field: 'position.x', time: t + 1000, value: 13 }],
+    });
+    const doc = (await core.store.getTwin('P/agv'))!.doc;
+    expect(doc.position).toEqual({ x: 13, y: 30 });
+    expect(doc.$metadata.position).toMatchObject({ sourceTime: new Date(t + 1000).toISOString() });
+    const xs = await core.history.range({ twin: 'P/agv', field: 'position.x' }, t, t + 2000);
+    expect(xs.map((sample) => sample.value)).toEqual([12.5, 13]);
+  });
+
   it('commits concurrent batches together and answers each once durable', async () => {
     await machine('P/m');
     const batches = Array.from({ length: 20 }, (_, b) =>

@@ -137,9 +137,17 @@ export class IngestPipeline implements IngestSink {
     return undefined;
   }
 
+  /** The schema of a field, or of a field of an Object field named with dots (`position.x`). */
   private schemaOf(model: string, field: string): Schema | undefined {
     const info = this.models.get(model);
-    return info?.telemetry.get(field)?.schema ?? info?.properties.get(field)?.schema;
+    const direct = info?.telemetry.get(field)?.schema ?? info?.properties.get(field)?.schema;
+    if (direct !== undefined || !field.includes('.')) return direct;
+    const [root, ...path] = field.split('.');
+    let schema = info?.telemetry.get(root!)?.schema ?? info?.properties.get(root!)?.schema;
+    for (const name of path) {
+      schema = schema?.kind === 'object' ? schema.fields.find((f) => f.name === name)?.schema : undefined;
+    }
+    return schema;
   }
 
   /** Looks up, once, the models of the twins a batch names that are not known yet. */

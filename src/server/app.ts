@@ -31,6 +31,7 @@ import { pageRoutes } from './routes/pages.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { deviceRoutes } from './routes/devices.js';
+import { studyRoutes } from './studies/study-routes.js';
 
 export interface AppOptions {
   readonly graph: TwinGraph;
@@ -42,6 +43,8 @@ export interface AppOptions {
   readonly ingestStats: () => unknown;
   /** The same connectors' states in short, for /metrics. */
   readonly connectors?: () => readonly ConnectorStatus[];
+  /** The data directory, for the studies' results; in memory without one. */
+  readonly dataDir?: string;
   readonly tokens: TokenStore;
   readonly devices: DeviceStore;
   readonly logger: Logger;
@@ -176,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(telemetryRoutes, deps);
   await app.register(ingestRoutes, deps);
   await app.register(deviceRoutes, deps);
+  await app.register(studyRoutes, deps);
   return app;
 }
 

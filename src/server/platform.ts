@@ -1,4 +1,5 @@
 // The composition root: opens the stores, loads the models, seeds the demo plant and starts the API.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -18,6 +19,7 @@ import { compileSources } from './sources.js';
 import { IngestPipeline } from '../ingest/IngestPipeline.js';
 import { SqliteDeadLetterStore } from '../ingest/sqlite-dead-letters.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { COMMAND_TOPIC, startVirtualPlant, type RunningVirtualPlant } from './virtual-plant.js';
 import { TokenStore } from './auth/TokenStore.js';
 import { DeviceStore } from './auth/DeviceStore.js';
 import { compileMappings } from '../ingest/mapping/compile.js';
@@ -30,6 +32,13 @@ import { buildApp } from './app.js';
 const RETENTION_EVERY_MS = 10 * 60_000;
 
 export const DEMO_PLANT = new URL('../../examples/demo-plant.yaml', import.meta.url);
+/** The broker user name of the virtual plant. */
+export const VIRTUAL_PLANT_DEVICE = 'virtual-plant';
+
+/** Where a local client reaches a server listening on `host`. */
+function loopbackOf(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
 
 export interface Core {
   readonly graph: TwinGraph;
@@ -178,6 +187,8 @@ export interface RunningPlatform {
   readonly seeded: number;
   /** The embedded MQTT broker, when enabled. */
   readonly mqtt?: { readonly url: string; readonly mappings: number; readonly broker: RunningMqttBroker };
+  /** The simulated demo plant, publishing to the embedded broker as the device `device`. */
+  readonly virtualPlant?: { readonly device: string; readonly running: RunningVirtualPlant };
   close(): Promise<void>;
 }
 
@@ -199,6 +210,9 @@ export async function startPlatform(
   let broker: RunningMqttBroker | undefined;
   let mqttSources: MqttSource[] = [];
   let opcuaSources: OpcUaSource[] = [];
+  let virtualPlant: RunningVirtualPlant | undefined;
+  // The virtual plant's broker credentials live only in this process: nothing to store or leak.
+  const virtualPlantSecret = randomBytes(24).toString('base64url');
   const app = await buildApp({
     graph: core.graph,
     bus: core.bus,
@@ -241,6 +255,7 @@ export async function startPlatform(
         };
       }),
     ],
+    dataDir: config.dataDir,
     tokens,
     devices,
     logger,
@@ -257,8 +272,22 @@ export async function startPlatform(
         host: config.mqttHost,
         sink: core.ingest,
         mappings,
-        authenticate: (username, password) => devices.authenticate(username, password),
+        authenticate: (username, password) =>
+          username === VIRTUAL_PLANT_DEVICE && password === virtualPlantSecret
+            ? { id: VIRTUAL_PLANT_DEVICE, topics: ['plant/#'], subscribe: [COMMAND_TOPIC] }
+            : devices.authenticate(username, password),
         onClientError: (clientId, error) => logger.debug({ clientId, err: error }, 'mqtt client error'),
+      });
+    }
+    if (broker !== undefined && (config.virtualPlant ?? config.demo)) {
+      virtualPlant = await startVirtualPlant({
+        url: `mqtt://${loopbackOf(config.mqttHost)}:${broker.port}`,
+        username: VIRTUAL_PLANT_DEVICE,
+        password: virtualPlantSecret,
+        plantFile: DEMO_PLANT,
+        speed: config.virtualPlantSpeed,
+        models: core.graph.models,
+        logger,
       });
     }
     mqttSources = sources.mqtt.map((source, i) =>
@@ -285,6 +314,7 @@ export async function startPlatform(
       }),
     );
   } catch (error) {
+    await virtualPlant?.close();
     await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
     await broker?.close();
     await app.close();
@@ -304,7 +334,11 @@ export async function startPlatform(
     ...(broker === undefined
       ? {}
       : { mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.size, broker } }),
+    ...(virtualPlant === undefined
+      ? {}
+      : { virtualPlant: { device: VIRTUAL_PLANT_DEVICE, running: virtualPlant } }),
     async close() {
+      await virtualPlant?.close();
       await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
       await broker?.close();
       await app.close();

@@ -33,6 +33,24 @@ export function indexedValues(doc: Record<string, unknown>): Array<[string, stri
   return out;
 }
 
+/** The top-level field of a dotted field name: `position` of `position.x`. */
+export function rootField(field: string): string {
+  const dot = field.indexOf('.');
+  return dot < 0 ? field : field.slice(0, dot);
+}
+
+/** A copy of `target` (an object, or nothing yet) with the value at the dotted `path` set. */
+export function withPath(target: unknown, path: string, value: unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  const dot = path.indexOf('.');
+  if (dot < 0) copy[path] = value;
+  else copy[path.slice(0, dot)] = withPath(copy[path.slice(0, dot)], path.slice(dot + 1), value);
+  return copy;
+}
+
 /** indexedValues() of one top-level field: what a telemetry update changes in the index. */
 export function indexedValuesOfField(field: string, value: unknown): Array<[string, string | number]> {
   const out: Array<[string, string | number]> = [];

@@ -317,6 +317,44 @@ describe('parsePlant: errors name the entry and its line', () => {
   });
 });
 
+describe('parsePlant: the simulation section', () => {
+  const text = plant(
+    '  - { id: line-1/st-01, model: Station }',
+    'simulation:\n  stations:\n    line-1/st-01:\n      mtbf: 8h\n      mttr: { kind: lognormal, mean: 600, sd: 300 }\n  flow:\n    - { from: a, to: b }',
+  );
+
+  it('returns it untouched, for the simulation compiler to check', () => {
+    const parsed = parsePlant(text, 'plant.yaml');
+    expect(parsed.simulation?.value).toEqual({
+      stations: { 'line-1/st-01': { mtbf: '8h', mttr: { kind: 'lognormal', mean: 600, sd: 300 } } },
+      flow: [{ from: 'a', to: 'b' }],
+    });
+    expect(parsePlant(plant('  - { id: a, model: Site }'), 'plant.yaml').simulation).toBeUndefined();
+  });
+
+  it('locates a JSON Pointer inside it, escaped "/" included', () => {
+    const { locate } = parsePlant(text, 'plant.yaml').simulation!;
+    expect(locate('')).toEqual({ line: 6, col: 3 });
+    expect(locate('/stations/line-1~1st-01/mtbf')).toEqual({ line: 8, col: 13 });
+    expect(locate('/stations/line-1~1st-01/mttr/sd')).toEqual({ line: 9, col: 47 });
+    expect(locate('/flow/0/to')).toEqual({ line: 11, col: 22 });
+    expect(locate('/flow/1')).toBeUndefined();
+    expect(locate('/stations/line-9')).toBeUndefined();
+  });
+
+  it('reports a value that is not JSON at the value, not at the section', () => {
+    const issues = issuesOf(
+      plant('  - { id: a, model: Site }', 'simulation:\n  warmup: 1h\n  stations:\n    a: { mtbf: .inf }'),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: '/simulation/stations/a/mtbf',
+        message: expect.stringMatching(/^plant\.yaml:8:16: /),
+      }),
+    ]);
+  });
+});
+
 describe('parsePlant: robustness', () => {
   const expectOnlyValidationError = (text: string): void => {
     try {

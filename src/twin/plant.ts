@@ -32,16 +32,25 @@ export interface RelationshipSeed {
   properties: Record<string, unknown>;
 }
 
+/** The `simulation:` section as written, for the simulation compiler (src/sim/factory) to check. */
+export interface PlantSimulationSection {
+  value: unknown;
+  /** Line and column (1-based) of the value at a JSON Pointer relative to the section, e.g. `/stations/line-1~1st-01/mtbf`. */
+  locate(path: string): { line: number; col: number } | undefined;
+}
+
 export interface PlantDefinition {
   prefix: string;
   models: Array<{ source: string; content: unknown }>;
   twins: TwinSeed[];
   relationships: RelationshipSeed[];
+  /** Present when the file has a `simulation:` section; its shape is checked only by the simulation compiler. */
+  simulation?: PlantSimulationSection;
 }
 
 export const PLANT_FORMAT = 'plant/v1';
 
-const TOP_KEYS = ['imverse', 'prefix', 'models', 'twins', 'relationships'];
+const TOP_KEYS = ['imverse', 'prefix', 'models', 'twins', 'relationships', 'simulation'];
 /** Relationships that can be written by nesting the target twins under the source twin. */
 export const NESTING_RELATIONSHIPS = ['contains', 'hosts'] as const;
 const TWIN_KEYS = ['id', 'model', 'properties', ...NESTING_RELATIONSHIPS, 'relationships'];
@@ -96,6 +105,7 @@ class PlantParser {
   /** Collections being walked, to stop on an alias that points back at an ancestor. */
   private readonly active = new Set<unknown>();
   private aliasBudget = MAX_ALIAS_RESOLUTIONS;
+  private simulation: PlantSimulationSection | undefined;
 
   constructor(
     private readonly text: string,
@@ -110,7 +120,14 @@ class PlantParser {
     }
     const relationships = this.resolveRelationships();
     this.throwIfIssues();
-    return { prefix: this.prefix!, models: this.models, twins: this.twins, relationships };
+    const plant: PlantDefinition = {
+      prefix: this.prefix!,
+      models: this.models,
+      twins: this.twins,
+      relationships,
+    };
+    if (this.simulation !== undefined) plant.simulation = this.simulation;
+    return plant;
   }
 
   // ---- reading ----
@@ -204,6 +221,42 @@ class PlantParser {
       const list = this.sequence(relationships, '/relationships', 'relationships');
       list?.forEach((item, i) => this.readRelationship(item, `/relationships/${i}`, undefined, false));
     }
+
+    const simulation = top.get('simulation');
+    if (simulation !== undefined) this.readSimulation(simulation);
+  }
+
+  private readSimulation(node: Node): void {
+    const section = this.resolve(node);
+    if (section === undefined) return;
+    const value = this.value(section, '/simulation');
+    if (value === undefined) return;
+    this.simulation = { value, locate: (path) => this.locateIn(section, path) };
+  }
+
+  private locateIn(start: Node, path: string): Position | undefined {
+    const offset = this.nodeAt(start, path)?.range?.[0];
+    return offset === undefined ? undefined : this.lines.linePos(offset);
+  }
+
+  /** Follows a JSON Pointer through the YAML nodes; undefined when some token names nothing. */
+  private nodeAt(start: Node, path: string): Node | undefined {
+    let node: Node | undefined = start;
+    const tokens = path === '' ? [] : path.slice(1).split('/');
+    for (const raw of tokens) {
+      const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+      node = this.resolve(node);
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === token);
+        node = pair === undefined ? undefined : (((pair.value ?? pair.key) as Node | null) ?? undefined);
+      } else if (isSeq(node) && /^(0|[1-9][0-9]*)$/.test(token)) {
+        node = (node.items[Number(token)] as Node | undefined) ?? undefined;
+      } else {
+        node = undefined;
+      }
+      if (node === undefined) return undefined;
+    }
+    return node;
   }
 
   private readModels(node: Node): void {
@@ -614,7 +667,9 @@ class PlantParser {
     }
     const problem = jsonProblem(value, '', new Set());
     if (problem !== undefined) {
-      this.fail(`${path}${problem.path}`, node, problem.message, 'type');
+      // Point at the offending value itself, not at the start of the mapping that holds it.
+      const at = this.aliasBudget > 0 ? (this.nodeAt(node, problem.path) ?? node) : node;
+      this.fail(`${path}${problem.path}`, at, problem.message, 'type');
       return undefined;
     }
     return value;

@@ -3,7 +3,14 @@
 import Database from 'better-sqlite3';
 import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../core/errors.js';
-import { indexedValues, indexedValuesOfField, relationshipDoc, withEtag } from './doc.js';
+import {
+  indexedValues,
+  indexedValuesOfField,
+  relationshipDoc,
+  rootField,
+  withEtag,
+  withPath,
+} from './doc.js';
 import { RowBatcher } from './sqlite-batch.js';
 import { TWIN_STORE_SCHEMA } from './sqlite-schema.js';
 import type {
@@ -218,22 +225,26 @@ export class SqliteTwinStore implements TwinStore {
         if (row === undefined) continue;
         const before = JSON.parse(row.doc as string) as TwinDoc;
         const after: TwinDoc = { ...before, $metadata: { ...before.$metadata, $lastUpdateTime: updateTime } };
+        const roots = new Set<string>();
         const changed = update.fields.filter(({ field, value, sourceTime }) => {
-          const meta = before.$metadata[field];
+          // `position.x` is the field x of the Object field position: metadata is kept per top-level field.
+          const root = rootField(field);
+          const meta = before.$metadata[root];
           const previous = typeof meta === 'object' ? meta.sourceTime : undefined;
           if (previous !== undefined && previous > sourceTime) return false;
-          after[field] = value;
-          after.$metadata[field] = { lastUpdateTime: updateTime, sourceTime };
+          after[root] = root === field ? value : withPath(after[root], field.slice(root.length + 1), value);
+          after.$metadata[root] = { lastUpdateTime: updateTime, sourceTime };
+          roots.add(root);
           return true;
         });
         if (changed.length === 0) continue;
         this.stmt.updateTwin.run(after.$metadata.$model, row.version, JSON.stringify(after), row.pk);
         // Only the changed fields: reindexing the whole twin on every telemetry commit costs more.
-        for (const { field } of changed) {
+        for (const root of roots) {
           this.reindexEntries(
             row.pk as number,
-            indexedValuesOfField(field, before[field]),
-            indexedValuesOfField(field, after[field]),
+            indexedValuesOfField(root, before[root]),
+            indexedValuesOfField(root, after[root]),
           );
         }
         applied.push({ twin: update.twin, fields: changed });

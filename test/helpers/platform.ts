@@ -19,7 +19,16 @@ export interface TestPlatform {
 export async function startTestPlatform(overrides: Partial<Config> = {}): Promise<TestPlatform> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'imverse-test-'));
   const platform = await startPlatform(
-    { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', mqttPort: 0, ...overrides, dataDir },
+    // The virtual plant only where a test asks for it: its data would change what others check.
+    {
+      ...DEFAULT_CONFIG,
+      port: 0,
+      host: '127.0.0.1',
+      mqttPort: 0,
+      virtualPlant: false,
+      ...overrides,
+      dataDir,
+    },
     pino({ level: 'silent' }),
   );
   const token = platform.adminToken ?? '';

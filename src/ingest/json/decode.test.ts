@@ -74,6 +74,21 @@ describe('decodePayload', () => {
     ]);
   });
 
+  it('keeps an object under dotted names, one value per field, three levels deep at most', () => {
+    const out = decode(
+      RAW,
+      '{"ts":1748779000000,"position":{"x":1.5,"y":2,"pose":{"a":{"b":{"c":1}}}},"bad":{"1x":2}}',
+    );
+    expect(out.points.map((p) => [p.field, p.value])).toEqual([
+      ['position.x', 1.5],
+      ['position.y', 2],
+    ]);
+    expect(out.rejected.map((r) => r.reason)).toEqual([
+      'position.pose.a.b → position.pose.a.b: an object is not a value',
+      'key "bad.1x" is not a valid field name',
+    ]);
+  });
+
   it('decodes a gateway envelope within the mapping scope', () => {
     const out = decode(
       GW,

@@ -8,6 +8,8 @@ import { parseTime } from './time.js';
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 const MAX_STRING_VALUE = 4096;
+/** Objects nest this deep at most (DTDL allows 5 levels of schema; plant data rarely needs 2). */
+const MAX_OBJECT_DEPTH = 3;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NON_FINITE_TEXT = /^\s*[+-]?(?:nan|inf|infinity)\s*$/i;
 const NUMERIC_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
@@ -203,16 +205,28 @@ function decodeRow(row: Record<string, unknown>, twin: string, match: MappingMat
   }
   for (const key of Object.keys(row)) {
     if (TIME_KEYS.includes(key)) continue;
-    let fm = fields?.get(key);
-    if (!fm) {
-      if (!keepOthers) continue;
-      if (!FIELD_NAME.test(key)) {
-        b.reject('IMV_INGEST_VALUE_INVALID', `key "${key.slice(0, 40)}" is not a valid field name`, row[key]);
-        continue;
-      }
-      fm = identity(key, key);
-    }
-    b.value(twin, fm, row[key], time);
+    const fm = fields?.get(key);
+    if (fm) b.value(twin, fm, row[key], time);
+    else if (keepOthers) keep(key, row[key], 1, twin, time, b);
+  }
+}
+
+/** A value under its own name; an object's values each under a dotted name (`position.x`). */
+/** `time` is a time, or why the row has none. */
+function keep(
+  name: string,
+  raw: unknown,
+  depth: number,
+  twin: string,
+  time: number | string,
+  b: Builder,
+): void {
+  if (!FIELD_NAME.test(name)) {
+    b.reject('IMV_INGEST_VALUE_INVALID', `key "${name.slice(0, 40)}" is not a valid field name`, raw);
+  } else if (isRecord(raw) && depth <= MAX_OBJECT_DEPTH) {
+    for (const [key, value] of Object.entries(raw)) keep(`${name}.${key}`, value, depth + 1, twin, time, b);
+  } else {
+    b.value(twin, identity(name, name), raw, time);
   }
 }
 

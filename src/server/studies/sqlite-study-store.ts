@@ -1,0 +1,140 @@
+// Studies and their results in their own SQLite file (studies.sqlite in the data directory).
+import Database from 'better-sqlite3';
+import type { StudyDefinition, StudyResult } from '../../sim/study/index.js';
+import type { StudyProgress } from './run-study.js';
+
+export type StudyStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface StudyError {
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly unknown[];
+}
+
+export interface StudySummary {
+  readonly id: string;
+  readonly name: string;
+  readonly status: StudyStatus;
+  readonly created: string;
+  readonly updated: string;
+  readonly plant: string;
+  readonly progress: StudyProgress | null;
+  readonly error?: StudyError;
+}
+
+export interface StudyRecord extends StudySummary {
+  readonly definition: StudyDefinition;
+  readonly result?: StudyResult;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  status: StudyStatus;
+  created: string;
+  updated: string;
+  plant: string;
+  definition: string;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+}
+
+export class SqliteStudyStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS studies (
+      id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+      plant TEXT NOT NULL, definition TEXT NOT NULL, progress TEXT, result TEXT, error TEXT)`);
+    this.db.exec('CREATE INDEX IF NOT EXISTS studies_by_created ON studies(created DESC, id DESC)');
+  }
+
+  /** A run does not survive its process: studies left queued or running by the last one failed. */
+  failInterrupted(): number {
+    const error: StudyError = {
+      code: 'IMV_STUDY_RUN_FAILED',
+      message: 'The platform stopped while the study was running; start it again',
+    };
+    return this.db
+      .prepare(
+        "UPDATE studies SET status = 'failed', error = ?, updated = ? WHERE status IN ('queued', 'running')",
+      )
+      .run(JSON.stringify(error), new Date().toISOString()).changes;
+  }
+
+  insert(id: string, definition: StudyDefinition, plant: string): StudyRecord {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        "INSERT INTO studies (id, name, status, created, updated, plant, definition) VALUES (?, ?, 'queued', ?, ?, ?, ?)",
+      )
+      .run(id, definition.name, now, now, plant, JSON.stringify(definition));
+    return this.get(id)!;
+  }
+
+  setProgress(id: string, status: StudyStatus, progress: StudyProgress): void {
+    this.db
+      .prepare('UPDATE studies SET status = ?, progress = ?, updated = ? WHERE id = ?')
+      .run(status, JSON.stringify(progress), new Date().toISOString(), id);
+  }
+
+  finish(
+    id: string,
+    outcome: { status: 'done'; result: StudyResult } | { status: 'failed' | 'cancelled'; error: StudyError },
+  ): void {
+    this.db
+      .prepare('UPDATE studies SET status = ?, result = ?, error = ?, updated = ? WHERE id = ?')
+      .run(
+        outcome.status,
+        outcome.status === 'done' ? JSON.stringify(outcome.result) : null,
+        outcome.status === 'done' ? null : JSON.stringify(outcome.error),
+        new Date().toISOString(),
+        id,
+      );
+  }
+
+  get(id: string): StudyRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as Row | undefined;
+    if (row === undefined) return undefined;
+    return {
+      ...summary(row),
+      definition: JSON.parse(row.definition) as StudyDefinition,
+      ...(row.result === null ? {} : { result: JSON.parse(row.result) as StudyResult }),
+    };
+  }
+
+  /** Newest first. */
+  list(limit: number): StudySummary[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, name, status, created, updated, plant, progress, error FROM studies ORDER BY created DESC, id DESC LIMIT ?',
+      )
+      .all(limit) as Row[];
+    return rows.map(summary);
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM studies WHERE id = ?').run(id).changes > 0;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function summary(row: Row): StudySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    created: row.created,
+    updated: row.updated,
+    plant: row.plant,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as StudyProgress),
+    ...(row.error === null ? {} : { error: JSON.parse(row.error) as StudyError }),
+  };
+}
