@@ -104,3 +104,63 @@ export type LiveServerMessage =
   | { type: 'event'; subscription: string; event: ImverseEvent }
   | { type: 'error'; code: string; message: string; id?: string }
   | { type: 'pong' };
+
+/**
+ * The 3D world as the server generates it from the twin graph and layout coordinates
+ * (`GET /api/v1/world/scene`), and the browser renders it: one instanced mesh per `kind`.
+ * Coordinates are metres in the plant frame: x east, y north, z up; rotation is degrees about z.
+ */
+export interface WorldScene {
+  /** The twin the scene was generated from (its subtree), or undefined for the whole store. */
+  readonly root?: string;
+  /** Extent of everything placed, for the initial camera. */
+  readonly bounds: {
+    readonly minX: number;
+    readonly minY: number;
+    readonly maxX: number;
+    readonly maxY: number;
+  };
+  readonly objects: readonly WorldObject[];
+}
+
+/** What a twin looks like in the world; the browser picks a procedural shape per kind. */
+export type WorldKind =
+  | 'site'
+  | 'building'
+  | 'zone'
+  | 'workshop'
+  | 'line'
+  | 'station'
+  | 'machine'
+  | 'robot'
+  | 'conveyor'
+  | 'buffer'
+  | 'agv'
+  | 'person'
+  | 'sensor'
+  | 'other';
+
+export interface WorldObject {
+  /** Twin identifier. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: WorldKind;
+  /** The twin's model (DTMI). */
+  readonly model: string;
+  /** The twin that contains or hosts it, when that one is in the scene: the hierarchy tree. */
+  readonly parent?: string;
+  /** Placed objects have a layout; organisational ones (site, workshop, line) may not. */
+  readonly layout?: {
+    readonly x: number;
+    readonly y: number;
+    readonly z: number;
+    readonly rotation: number;
+    readonly width: number;
+    readonly depth: number;
+    readonly height: number;
+  };
+  /** Operating state for colouring (running, idle, blocked, starved, down, maintenance, setup, offline). */
+  readonly state?: string;
+  /** A finer type within the kind (a station's stationType, a machine's machineType). */
+  readonly type?: string;
+}
