@@ -56,4 +56,41 @@ describe('imverse schedule', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/cannot read .*none\.txt/);
   });
+
+  it("schedules a shift's orders on the plant's stations along each variant's route", () => {
+    const run = imverse(
+      'schedule',
+      '--plant',
+      'examples/demo-plant.yaml',
+      '--orders',
+      'examples/demo-orders.yaml',
+      '--seconds',
+      '1',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out) as Result & {
+      orders: { id: string; start: number; end: number; release?: number; late: number }[];
+      operations: (Result['operations'][number] & { order: string; station: string })[];
+    };
+    expect(result.orders.map((o) => o.id)).toEqual([
+      'SO-1041',
+      'SO-1042',
+      'SO-1043',
+      'SO-1044',
+      'SO-1045',
+      'SO-1046',
+    ]);
+    const housing = result.operations.filter((op) => op.order === 'SO-1041').map((op) => op.station);
+    expect(housing[0]).toBe('line-1/st-01');
+    expect(housing.at(-1)).toBe('line-3/st-10');
+    expect(result.orders.find((o) => o.id === 'SO-1045')!.start).toBeGreaterThanOrEqual(2 * 3600);
+    expect(result.makespan).toBe(Math.max(...result.orders.map((o) => o.end)));
+
+    const bad = join(dir, 'orders.yaml');
+    writeFileSync(bad, 'orders:\n  - { id: X, variant: GH99, quantity: 3 }\n');
+    const refused = imverse('schedule', '--plant', 'examples/demo-plant.yaml', '--orders', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/IMV_SCHEDULE_INSTANCE_INVALID: order X: unknown variant GH99/);
+  });
 });

@@ -146,12 +146,14 @@ program
   .description(
     'Schedule a job shop given in OR-Library format: every dispatching rule, then tabu search from the best',
   )
-  .argument('<file>', 'the instance, e.g. examples/jobshop/ft10.txt')
+  .argument('[file]', 'an instance in OR-Library format, e.g. examples/jobshop/ft10.txt')
+  .option('--plant <file>', "a plant file: schedule --orders on its stations, along each variant's route")
+  .option('--orders <file>', 'orders (YAML): orders: [{ id, variant, quantity, due?: 8h, release?: 1h }]')
   .option('-r, --rule <rule>', 'only this dispatching rule: FIFO, SPT, EDD, CR or ATC')
   .option('-s, --seconds <n>', 'how long tabu search may run (default 10; 0: dispatching only)', whole)
   .option('--seed <n>', 'seed of the search (default 1): the same seed gives the same schedule', whole)
   .option('--json', 'print the result, with every operation, as JSON')
-  .action((file: string, options) => runCommand(() => scheduleCommand(file, options)));
+  .action((file: string | undefined, options) => runCommand(() => scheduleCommand(file, options)));
 
 const sim = program.command('sim').description('Simulation: what-if studies of a plant');
 sim

@@ -24,6 +24,7 @@ export {
   type Schedule,
   type ScheduleViolation,
 } from './instance.js';
+export { plantJobShop, variantRoute, type PlantJobShop, type PlantOrder } from './plant-orders.js';
 export { ScheduleInstanceError, ScheduleOptionsError, isScheduleInstanceError } from './errors.js';
 
 /** The shortest schedule of the dispatching rules (both modes), improved from there by tabu search. */
