@@ -15,6 +15,34 @@ const ADAPTER_LIBRARIES = [
   '@fastify/*',
   'ws',
 ];
+// What the web client may use without importing it (TypeScript checks names too; this keeps eslint's view right).
+const BROWSER_GLOBALS = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'location',
+    'history',
+    'localStorage',
+    'fetch',
+    'WebSocket',
+    'requestAnimationFrame',
+    'performance',
+    'ResizeObserver',
+    'CSS',
+    'HTMLElement',
+    'HTMLInputElement',
+    'HTMLCanvasElement',
+    'HTMLTableElement',
+    'HTMLTableCellElement',
+    'HTMLDivElement',
+    'HTMLLIElement',
+    'HTMLUListElement',
+    'HTMLFormElement',
+    'HTMLElementTagNameMap',
+    'queueMicrotask',
+    'setTimeout',
+  ].map((name) => [name, 'readonly']),
+);
 const IO_MODULES = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:child_process'];
 
 export default tseslint.config(
@@ -28,12 +56,37 @@ export default tseslint.config(
       // The cycle check parses every imported file: it needs the TypeScript parser and resolver.
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/extensions': ['.ts', '.js'],
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['./tsconfig.json', './web/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The browser client: DOM globals, and from the server's code only the shared wire shapes (STYLE.md).
+    files: ['web/src/**/*.ts'],
+    languageOptions: { globals: BROWSER_GLOBALS },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/(?!core/wire\\.js$)',
+              message:
+                'The browser imports only the shared wire shapes (src/core/wire.ts) from the server code.',
+            },
+            { group: ['node:*'], message: 'The browser has no Node.js modules.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -50,6 +103,7 @@ export default tseslint.config(
       'src/ingest/**/*.ts',
       'src/history/**/*.ts',
       'src/sim/**/*.ts',
+      'src/world/**/*.ts',
     ],
     ignores: [
       // Adapters: storage files and protocol connectors.

@@ -69,7 +69,7 @@ describe('imverse schedule', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.out) as Result & {
+    const result = JSON.parse(run.out) as Omit<Result, 'operations'> & {
       orders: { id: string; start: number; end: number; release?: number; late: number }[];
       operations: (Result['operations'][number] & { order: string; station: string })[];
     };

@@ -32,6 +32,7 @@ import { telemetryRoutes } from './routes/telemetry.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { deviceRoutes } from './routes/devices.js';
 import { studyRoutes } from './studies/study-routes.js';
+import { worldRoutes } from './routes/world.js';
 
 export interface AppOptions {
   readonly graph: TwinGraph;
@@ -180,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ingestRoutes, deps);
   await app.register(deviceRoutes, deps);
   await app.register(studyRoutes, deps);
+  await app.register(worldRoutes, deps);
   return app;
 }
 

@@ -17,6 +17,9 @@ import type {
   BulkProgress,
   FieldUpdate,
   NewRelationship,
+  ScannedLink,
+  ScannedTwin,
+  ScanOptions,
   StoredModel,
   StoredRelationship,
   StoredTwin,
@@ -41,6 +44,7 @@ type Row = Record<string, unknown>;
 export class SqliteTwinStore implements TwinStore {
   readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteTwinStore['prepareStatements']>;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, options: SqliteTwinStoreOptions = {}) {
     this.db = new Database(file);
@@ -387,6 +391,51 @@ export class SqliteTwinStore implements TwinStore {
     return (rows as string[]).map((doc) => JSON.parse(doc) as RelationshipDoc);
   }
 
+  async scanTwinFields(fields: readonly string[], options: ScanOptions = {}): Promise<ScannedTwin[]> {
+    if (fields.length === 0) throw new Error('scanTwinFields needs at least one field');
+    const paths = fields.map((field) => {
+      if (!FIELD_NAME.test(field)) throw new Error(`scanTwinFields: "${field}" is not a property name`);
+      return `$.${field}`;
+    });
+    const range = prefixRange('id', options.prefixes);
+    if (range === undefined) return [];
+    // SQLite extracts every field in one parse of the document, in C: about twice as fast as
+    // JSON.parse of whole documents, whose $metadata alone is larger than the fields asked for.
+    const extract =
+      paths.length === 1
+        ? 'json_array(json_extract(doc, ?))'
+        : `json_extract(doc, ${paths.map(() => '?').join(', ')})`;
+    const rows = this.cached(
+      `SELECT id, model, ${extract} AS v FROM twins WHERE ${range.sql} ORDER BY id`,
+    ).all(...paths, ...range.params) as Array<{ id: string; model: string; v: string }>;
+    return rows.map((row) => ({
+      id: row.id,
+      model: row.model,
+      values: (JSON.parse(row.v) as unknown[]).map((value) => (value === null ? undefined : value)),
+    }));
+  }
+
+  async scanRelationships(names: readonly string[], options: ScanOptions = {}): Promise<ScannedLink[]> {
+    const range = prefixRange('s.id', options.prefixes);
+    if (names.length === 0 || range === undefined) return [];
+    return this.cached(
+      `SELECT s.id AS source, r.name AS name, t.id AS target FROM relationships r ` +
+        `JOIN twins s ON s.pk = r.source JOIN twins t ON t.pk = r.target ` +
+        `WHERE r.name IN (${names.map(() => '?').join(', ')}) AND ${range.sql} ORDER BY r.pk`,
+    ).all(...names, ...range.params) as ScannedLink[];
+  }
+
+  /** Prepared statements of SQL built from a few shapes (field and prefix counts), kept for reuse. */
+  private cached(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      if (this.statements.size >= 64) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   async query(query: CompiledQuery, limit: number): Promise<{ items: unknown[]; more: boolean }> {
     const rows = this.db.prepare(query.sql).all(...query.params) as Row[];
     const more = rows.length > limit;
@@ -522,6 +571,25 @@ export class SqliteTwinStore implements TwinStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A top-level property name: safe inside a JSON path. */
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * SQL keeping identifiers under some prefixes, as index ranges: `P/` ≤ id < `P0` (`0` follows `/`).
+ * Undefined when the prefix list is empty: nothing is in scope.
+ */
+function prefixRange(
+  column: string,
+  prefixes: readonly string[] | undefined,
+): { sql: string; params: string[] } | undefined {
+  if (prefixes === undefined) return { sql: '1', params: [] };
+  if (prefixes.length === 0) return undefined;
+  return {
+    sql: `(${prefixes.map(() => `(${column} >= ? AND ${column} < ?)`).join(' OR ')})`,
+    params: prefixes.flatMap((prefix) => [`${prefix}/`, `${prefix}0`]),
+  };
 }
 
 function toStoredTwin(row: Row): StoredTwin {

@@ -220,6 +220,46 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       await expect(store.bulkInsert([draft('P/t3')], [])).rejects.toMatchObject({ code: 'IMV_TWIN_EXISTS' });
     });
 
+    it('scans fields of every twin in id order, and relationships by name, within prefixes', async () => {
+      await store.bulkInsert(
+        [
+          draft('Q/b', { name: 'B', layout: { x: 1, y: 2 }, state: 'down' }),
+          draft('P/line', { name: 'Line' }),
+          draft('P/st', { name: 'St', layout: { x: 3, y: 4 }, state: 'running', big: 'x'.repeat(1000) }),
+          draft('P0/other', { name: 'Other' }),
+        ],
+        [
+          rel('P/line', 'c1', 'contains', 'P/st'),
+          rel('P/line', 'f1', 'feeds', 'P/st'),
+          rel('Q/b', 'h1', 'hosts', 'P/st'),
+        ],
+      );
+      const all = await store.scanTwinFields(['name', 'layout', 'state']);
+      expect(all.map((t) => t.id)).toEqual(['P/line', 'P/st', 'P0/other', 'Q/b']);
+      expect(all[1]).toEqual({ id: 'P/st', model: MODEL, values: ['St', { x: 3, y: 4 }, 'running'] });
+      expect(all[0]!.values).toEqual(['Line', undefined, undefined]);
+      expect((await store.scanTwinFields(['name'])).map((t) => t.values)).toEqual([
+        ['Line'],
+        ['St'],
+        ['Other'],
+        ['B'],
+      ]);
+      // A prefix is a whole segment: P does not take in P0.
+      const scoped = await store.scanTwinFields(['name'], { prefixes: ['P', 'Q'] });
+      expect(scoped.map((t) => t.id)).toEqual(['P/line', 'P/st', 'Q/b']);
+      expect(await store.scanTwinFields(['name'], { prefixes: [] })).toEqual([]);
+
+      const links = await store.scanRelationships(['contains', 'hosts']);
+      expect(links).toEqual([
+        { source: 'P/line', name: 'contains', target: 'P/st' },
+        { source: 'Q/b', name: 'hosts', target: 'P/st' },
+      ]);
+      expect(await store.scanRelationships(['contains', 'hosts'], { prefixes: ['Q'] })).toEqual([
+        { source: 'Q/b', name: 'hosts', target: 'P/st' },
+      ]);
+      expect(await store.scanRelationships([])).toEqual([]);
+    });
+
     it('stores and deletes models in upload order', async () => {
       await store.insertModels([
         { id: 'dtmi:a;1', document: { '@id': 'dtmi:a;1' }, uploadTime: now },

@@ -61,6 +61,25 @@ export interface TraversedTwin {
   readonly twin: TwinDoc;
 }
 
+/** One twin in a bulk scan: the values of the fields asked for, in their order (undefined where absent). */
+export interface ScannedTwin {
+  readonly id: string;
+  readonly model: string;
+  readonly values: readonly unknown[];
+}
+
+/** A relationship reduced to its ends, for bulk reads of the graph's shape. */
+export interface ScannedLink {
+  readonly source: string;
+  readonly name: string;
+  readonly target: string;
+}
+
+export interface ScanOptions {
+  /** Only twins (or relationships whose source is a twin) under these normalised prefixes. */
+  readonly prefixes?: readonly string[];
+}
+
 export interface BulkProgress {
   readonly twins: number;
   readonly relationships: number;
@@ -108,6 +127,15 @@ export interface TwinStore {
     twin: string,
     options: { direction: 'out' | 'in'; name?: string; offset: number; limit: number },
   ): Promise<RelationshipDoc[]>;
+
+  // Bulk reads: whole-plant views such as the 3D scene read everything at once, not page by page.
+  /**
+   * Some top-level fields of every twin, ordered by id, without handing over whole documents:
+   * `fields` are property names (`name`, `layout`), not paths.
+   */
+  scanTwinFields(fields: readonly string[], options?: ScanOptions): Promise<ScannedTwin[]>;
+  /** Every relationship with one of these names, as source, name and target identifiers. */
+  scanRelationships(names: readonly string[], options?: ScanOptions): Promise<ScannedLink[]>;
 
   // Queries
   /** Runs a compiled query; returns up to `limit` items and whether more follow. */

@@ -1,16 +1,71 @@
-// The start page: what is running, the twin tree to browse, links to the API docs.
-import type { FastifyInstance } from 'fastify';
+// Pages for people: the start page at / (what is running, the twin tree) and the 3D world at /world,
+// the Vite bundle built from web/ into dist/web (`npm run build`).
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RouteDeps } from '../app.js';
 
 const START_PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 
-export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Promise<void> {
-  const page = START_PAGE.replace('__IMVERSE_DEMO__', demo ? 'true' : 'false');
-  for (const path of ['/', '/world']) {
-    app.get(path, { config: { permission: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
-      return page;
-    });
+/**
+ * dist/web from the repository root: this file is src/server/routes/pages.ts under tsx (tests) and
+ * dist/server/routes/pages.js once built (npm start); both sit three folders below the root.
+ */
+export const WEB_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** Asset names Vite emits (hashed, no folders): anything else is refused before touching the disk. */
+const ASSET_NAME = /^[\w.-]+$/;
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Imverse – 3D world not built</title></head>
+<body style="font:15px/1.5 system-ui,sans-serif;background:#0f1720;color:#dce6ef;padding:40px">
+<h1>The 3D world is not built yet</h1>
+<p>This server has no <code>dist/web</code>. Run <code>npm run build</code> (or <code>npm start</code>, which builds
+first), then reload this page.</p><p><a style="color:#4fb3ff" href="/">The start page</a> works meanwhile.</p>
+</body></html>`;
+
+async function sendWorldPage(reply: FastifyReply): Promise<string> {
+  reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+  try {
+    // Read on each request: a rebuild while the server runs is picked up, and the file is small.
+    return await readFile(`${WEB_DIR}index.html`, 'utf8');
+  } catch {
+    reply.code(503).header('retry-after', '60');
+    return NOT_BUILT;
   }
+}
+
+export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Promise<void> {
+  const startPage = START_PAGE.replace('__IMVERSE_DEMO__', demo ? 'true' : 'false');
+  const page = { config: { permission: 'public' as const }, schema: { hide: true } };
+  app.get('/', page, async (_request, reply) => {
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+    return startPage;
+  });
+  for (const path of ['/world', '/world/']) app.get(path, page, (_request, reply) => sendWorldPage(reply));
+  app.get<{ Params: { name: string } }>('/world/assets/:name', page, async (request, reply) => {
+    const { name } = request.params;
+    const type = CONTENT_TYPES[extname(name)];
+    if (!ASSET_NAME.test(name) || name.startsWith('.') || !type) return reply.callNotFound();
+    let body: Buffer;
+    try {
+      body = await readFile(`${WEB_DIR}assets/${name}`);
+    } catch {
+      return reply.callNotFound();
+    }
+    // Names carry a content hash: a new build has new names, so a year-long cache is safe.
+    reply.type(type).header('cache-control', 'public, max-age=31536000, immutable');
+    return body;
+  });
 }

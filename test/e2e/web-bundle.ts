@@ -1,0 +1,29 @@
+// Vitest global setup: builds the 3D world page (web/ → dist/web) when it is missing or older than its
+// sources, so `npm test` on a fresh clone serves the real page at /world without `npm run build` first.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUILT = join(ROOT, 'dist/web/index.html');
+const SOURCES = [join(ROOT, 'web'), join(ROOT, 'src/core/wire.ts')];
+
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const name of readdirSync(path)) latest = Math.max(latest, newest(join(path, name)));
+  return latest;
+}
+
+export function webBundleIsStale(): boolean {
+  if (!existsSync(BUILT)) return true;
+  const built = statSync(BUILT).mtimeMs;
+  return SOURCES.some((source) => existsSync(source) && newest(source) > built);
+}
+
+export default async function setup(): Promise<void> {
+  if (!webBundleIsStale()) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+}

@@ -1,0 +1,166 @@
+// The side panel for the selected twin: name, identifier, model, every property and telemetry value
+// (kept current from the live feed), and a sparkline of one numeric field (click a number to chart it).
+import type { TwinDoc, WorldObject } from '../../src/core/wire.js';
+import { getJson, twinPath } from './api.js';
+import { element, formatValue } from './dom.js';
+import { drawSparkline, type Sample } from './sparkline.js';
+import { warnOnce } from './warn-once.js';
+
+/** Fields worth charting first, when the twin has them. */
+const PREFERRED_CHART = ['temperature', 'power', 'vibration', 'spindleLoad', 'speed', 'goodCount', 'count'];
+const MAX_SAMPLES = 240;
+const HISTORY_MS = 15 * 60_000;
+
+interface TelemetryAnswer {
+  series: Array<{ field: string; samples?: Array<{ time: number; value: unknown }> }>;
+}
+
+export class Inspector {
+  private id: string | undefined;
+  private table: HTMLTableElement | undefined;
+  private chart: HTMLCanvasElement | undefined;
+  private chartLabel: HTMLElement | undefined;
+  private chartField: string | undefined;
+  private samples: Sample[] = [];
+  private live = false;
+
+  constructor(private readonly host: HTMLElement) {}
+
+  get selected(): string | undefined {
+    return this.id;
+  }
+
+  /** Live values flow (or stopped): marked on the panel as `data-live` for viewers and tests. */
+  setLive(live: boolean): void {
+    this.live = live;
+    this.markLive();
+  }
+
+  async show(id: string, object: WorldObject | undefined): Promise<void> {
+    this.id = id;
+    this.table = undefined;
+    delete this.host.dataset.live;
+    let twin: TwinDoc;
+    try {
+      twin = await getJson<TwinDoc>(twinPath(id));
+    } catch (error) {
+      if (this.id !== id) return;
+      this.host.replaceChildren(element('h2', undefined, object?.name ?? id), element('code', undefined, id));
+      this.host.append(element('p', 'error', error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    if (this.id !== id) return; // another twin was selected meanwhile
+    const heading = element(
+      'h2',
+      undefined,
+      typeof twin.name === 'string' ? twin.name : (object?.name ?? id),
+    );
+    const meta = element('p', 'muted');
+    meta.append(element('code', undefined, id), ` · ${twin.$metadata.$model}`);
+    if (object) meta.append(` · ${object.type ?? object.kind}`);
+    const links = element('p');
+    const resolve = element('a', undefined, 'resolve');
+    resolve.href = `/api/v1/resolve/${id}`;
+    const json = element('a', undefined, 'JSON');
+    json.href = twinPath(id);
+    links.append(resolve, ' · ', json);
+
+    this.chartLabel = element('h3');
+    this.chart = element('canvas', 'sparkline');
+    this.table = element('table');
+    for (const [field, value] of Object.entries(twin)) if (!field.startsWith('$')) this.setRow(field, value);
+    this.host.replaceChildren(
+      heading,
+      meta,
+      links,
+      this.chartLabel,
+      this.chart,
+      element('h3', undefined, 'Properties and telemetry'),
+      this.table,
+    );
+    this.markLive();
+    const numeric = Object.entries(twin).filter(([f, v]) => !f.startsWith('$') && typeof v === 'number');
+    const first = PREFERRED_CHART.find((f) => numeric.some(([n]) => n === f)) ?? numeric[0]?.[0];
+    this.chartField = undefined;
+    if (first) void this.chartOf(first);
+    else this.redrawChart();
+  }
+
+  /** Values from the live feed for the twin on show. */
+  apply(twin: string, values: ReadonlyArray<readonly [string, unknown]>): boolean {
+    if (twin !== this.id || !this.table) return false;
+    const now = Date.now();
+    for (const [field, value] of values) {
+      this.setRow(field, value);
+      if (this.chartField === undefined && typeof value === 'number') void this.chartOf(field);
+      if (field === this.chartField && typeof value === 'number') {
+        this.samples.push({ time: now, value });
+        if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
+      }
+    }
+    this.redrawChart();
+    return true;
+  }
+
+  private setRow(field: string, value: unknown): void {
+    if (!this.table) return;
+    let cell = this.table.querySelector<HTMLTableCellElement>(`td[data-field="${CSS.escape(field)}"]`);
+    if (!cell) {
+      const row = element('tr');
+      cell = element('td');
+      cell.dataset.field = field;
+      row.append(element('th', undefined, field), cell);
+      row.addEventListener('click', () => {
+        if (row.dataset.numeric !== undefined) void this.chartOf(field);
+      });
+      this.table.append(row);
+    }
+    const text = formatValue(value);
+    if (cell.textContent !== text) cell.textContent = text;
+    const row = cell.parentElement;
+    if (row && typeof value === 'number') row.dataset.numeric = '';
+  }
+
+  /** Charts this field: its last minutes from history, then live values as they come. */
+  private async chartOf(field: string): Promise<void> {
+    const id = this.id;
+    if (!id || field === this.chartField) return;
+    this.chartField = field;
+    this.samples = [];
+    for (const row of this.table?.querySelectorAll('tr') ?? []) {
+      row.classList.toggle('charted', row.querySelector('td')?.dataset.field === field);
+    }
+    this.redrawChart();
+    const from = new Date(Date.now() - HISTORY_MS).toISOString();
+    try {
+      const answer = await getJson<TelemetryAnswer>(
+        `${twinPath(id)}/telemetry?field=${encodeURIComponent(field)}&from=${from}`,
+      );
+      if (this.id !== id || this.chartField !== field) return;
+      const past = (answer.series[0]?.samples ?? []).flatMap((s) =>
+        typeof s.value === 'number' ? [{ time: s.time, value: s.value }] : [],
+      );
+      // History first, then whatever arrived live while it loaded.
+      const newest = past.at(-1)?.time ?? 0;
+      this.samples = [...past, ...this.samples.filter((s) => s.time > newest)].slice(-MAX_SAMPLES);
+      this.redrawChart();
+    } catch (error) {
+      // A property without history (set through the API, not by a device) charts from live values only.
+      warnOnce(`no history for ${field}`, error);
+    }
+  }
+
+  private redrawChart(): void {
+    if (!this.chart || !this.chartLabel) return;
+    this.chartLabel.textContent = this.chartField
+      ? `${this.chartField} (recent)`
+      : 'No numeric value to chart';
+    this.chart.hidden = this.chartField === undefined;
+    if (this.chartField) drawSparkline(this.chart, this.samples);
+  }
+
+  private markLive(): void {
+    if (this.live && this.table) this.host.dataset.live = 'world';
+    else delete this.host.dataset.live;
+  }
+}

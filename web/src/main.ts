@@ -1,0 +1,141 @@
+// The 3D world page: loads the scene, builds it, and wires navigation, live state, the tree, search and
+// the inspector together. Each part lives in its own module; this file only composes them.
+import type { WorldScene } from '../../src/core/wire.js';
+import { AuthRequiredError, askForToken, getJson } from './api.js';
+import { Highlight } from './Highlight.js';
+import { hook } from './hook.js';
+import { Inspector } from './Inspector.js';
+import { LiveFeed } from './LiveFeed.js';
+import { Navigation } from './Navigation.js';
+import { enablePicking } from './picking.js';
+import { enableSearch } from './search-box.js';
+import { Stage } from './Stage.js';
+import { renderLegend } from './states.js';
+import './style.css';
+import { TwinTree } from './TwinTree.js';
+import { WorldIndex } from './WorldIndex.js';
+import { WorldMeshes } from './WorldMeshes.js';
+
+const $ = <T extends HTMLElement>(selector: string): T => {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new Error(`the page has no ${selector}`);
+  return found;
+};
+
+function fail(message: string): void {
+  $('#status').textContent = message;
+  $('#status').classList.add('error');
+  hook.error = message;
+}
+
+async function main(): Promise<void> {
+  renderLegend($('#legend'));
+  const root = new URLSearchParams(location.search).get('root');
+  let scene: WorldScene;
+  try {
+    scene = await getJson<WorldScene>(
+      `/api/v1/world/scene${root ? `?root=${encodeURIComponent(root)}` : ''}`,
+    );
+  } catch (error) {
+    if (error instanceof AuthRequiredError) {
+      askForToken();
+      fail('This server needs a token: enter it on the left.');
+    } else fail(`Could not load the plant: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+
+  const index = new WorldIndex(scene);
+  const states = new Map<string, unknown>();
+  for (const object of scene.objects) if (object.state !== undefined) states.set(object.id, object.state);
+  $('#plant-name').textContent = index.title();
+  document.title = `${index.title()} – Imverse 3D world`;
+
+  let stage: Stage;
+  try {
+    stage = new Stage($('#viewport'), scene.bounds);
+  } catch (error) {
+    fail('This browser cannot draw 3D (WebGL is off or unsupported); the tree and inspector still work.');
+    console.error(error);
+    return;
+  }
+  const meshes = new WorldMeshes(scene.objects);
+  const highlight = new Highlight();
+  stage.scene.add(meshes.group, highlight.object);
+  const navigation = new Navigation(stage, scene.bounds);
+  const inspector = new Inspector($('#detail'));
+  $('#home').addEventListener('click', () => navigation.home(true));
+
+  const select = (id: string, fly = true): void => {
+    hook.selected = id;
+    tree.reveal(id);
+    highlight.show(meshes.matrixOf(id));
+    stage.requestRender();
+    const box = index.extent(id);
+    if (fly && box) navigation.frame(box);
+    void inspector.show(id, index.byId.get(id));
+    const url = new URL(location.href);
+    url.searchParams.set('twin', id);
+    history.replaceState(null, '', url);
+  };
+  const tree = new TwinTree($('#tree'), index, states, (id) => select(id));
+  enableSearch($('#search'), $('#results'), index, states, (id) => select(id));
+  enablePicking(stage, meshes, (id) => select(id, false));
+
+  new LiveFeed({
+    onChange({ twin, values }) {
+      let changed = inspector.apply(twin, values);
+      for (const [field, value] of values) {
+        if (field !== 'state') continue;
+        states.set(twin, value);
+        tree.setState(twin, value);
+        if (meshes.setState(twin, value)) {
+          stage.requestRender();
+          changed = true;
+        }
+      }
+      if (changed) hook.lastLiveUpdate = Date.now();
+    },
+    onSubscribed() {
+      hook.live = true;
+      inspector.setLive(true);
+    },
+    onClosed() {
+      hook.live = false;
+      inspector.setLive(false);
+    },
+    async onResync() {
+      // Colours only: the geometry is as loaded; a reload picks up twins added or moved since.
+      const fresh = await getJson<WorldScene>('/api/v1/world/scene').catch(() => undefined);
+      for (const object of fresh?.objects ?? []) {
+        states.set(object.id, object.state);
+        tree.setState(object.id, object.state);
+        meshes.setState(object.id, object.state);
+      }
+      stage.requestRender();
+      if (inspector.selected) void inspector.show(inspector.selected, index.byId.get(inspector.selected));
+    },
+  });
+
+  stage.onRendered = (info) => {
+    hook.drawCalls = info.render.calls;
+    if (!hook.ready) {
+      hook.instances = meshes.counts();
+      hook.objects = scene.objects.length;
+      hook.ready = true;
+      $('#status').textContent = '';
+    }
+  };
+  stage.start();
+
+  const wanted = new URLSearchParams(location.search).get('twin');
+  if (wanted) {
+    if (index.byId.has(wanted)) select(wanted);
+    else {
+      // Not in the scene (a person's document, a product…): the inspector shows it all the same.
+      hook.selected = wanted;
+      void inspector.show(wanted, undefined);
+    }
+  }
+}
+
+void main().catch((error: unknown) => fail(`The world failed to start: ${String(error)}`));

@@ -1,0 +1,42 @@
+// Operating states and the colours the world paints them in; the legend shows the same table.
+import { Color } from 'three';
+
+export const STATE_COLOURS: Readonly<Record<string, string>> = {
+  running: '#3ecf8e',
+  idle: '#9aa7b4',
+  blocked: '#f5a524',
+  starved: '#5b8cff',
+  down: '#f25555',
+  maintenance: '#b07cff',
+  setup: '#2fd0e0',
+  offline: '#39424d',
+};
+
+const cache = new Map<string, Color>();
+
+/** The colour of a state, or undefined for a value the legend does not know (the kind's colour stays). */
+export function stateColour(state: unknown): Color | undefined {
+  if (typeof state !== 'string') return undefined;
+  const hex = STATE_COLOURS[state];
+  if (hex === undefined) return undefined;
+  let colour = cache.get(state);
+  if (!colour) {
+    colour = new Color(hex);
+    cache.set(state, colour);
+  }
+  return colour;
+}
+
+export function renderLegend(host: HTMLElement): void {
+  host.replaceChildren(
+    ...Object.entries(STATE_COLOURS).map(([state, hex]) => {
+      const item = document.createElement('span');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = hex;
+      item.append(swatch, state);
+      item.dataset.state = state;
+      return item;
+    }),
+  );
+}
