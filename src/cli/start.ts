@@ -37,18 +37,19 @@ export async function startCommand(options: {
   const lines = [
     '',
     `Imverse is running at ${platform.url}/`,
-    `  data:    ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
-    `  API:     ${platform.url}/api/v1   docs: ${platform.url}/docs`,
+    `  data:     ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
+    `  3D world: ${platform.url}/world`,
+    `  API:      ${platform.url}/api/v1   docs: ${platform.url}/docs`,
     platform.mqtt === undefined
-      ? '  MQTT:    off'
-      : `  MQTT:    ${platform.mqtt.url} (${platform.mqtt.mappings} topic mappings; devices: imverse device create)`,
+      ? '  MQTT:     off'
+      : `  MQTT:     ${platform.mqtt.url} (${platform.mqtt.mappings} topic mappings; devices: imverse device create)`,
     config.demo
-      ? '  mode:    demo (anonymous read-only access from this machine)'
-      : '  mode:    every request needs a bearer token',
+      ? '  mode:     demo (anonymous read-only access from this machine)'
+      : '  mode:     every request needs a bearer token',
     ...(platform.virtualPlant === undefined
       ? []
       : [
-          `  plant:   simulated, ${config.virtualPlantSpeed}× real time, publishing to the broker as device "${platform.virtualPlant.device}" (--no-virtual-plant to turn off)`,
+          `  plant:    simulated, ${config.virtualPlantSpeed}× real time, publishing to the broker as device "${platform.virtualPlant.device}" (--no-virtual-plant to turn off)`,
         ]),
   ];
   if (platform.adminToken !== undefined) {

@@ -84,6 +84,9 @@ export async function startVirtualPlant(options: VirtualPlantRunnerOptions): Pro
     options.logger?.info({ station, command: body, ...outcome }, 'virtual plant command');
   });
   await client.subscribeAsync(COMMAND_TOPIC, { qos: 1 });
+  // On every (re)connection, the whole plant's state, as devices report theirs when they come online.
+  publish(plant.snapshot(Date.now()));
+  client.on('connect', () => publish(plant.snapshot(Date.now())));
 
   const tick = setInterval(() => publish(plant.advance(Date.now())), options.tickMs ?? 200);
   const sample = setInterval(() => publish(plant.sample(Date.now())), options.sampleMs ?? 1000);

@@ -109,6 +109,16 @@ describe('VirtualPlant', () => {
     expect(mean(worn)).toBeGreaterThan(2 * mean(fresh));
   });
 
+  it('reports every station at once in a snapshot, as devices do when they come online', () => {
+    const virtual = demo();
+    const snapshot = virtual.snapshot(T0);
+    expect(snapshot).toHaveLength(40);
+    for (const m of snapshot) {
+      expect(STATES.has(m.payload.state as string)).toBe(true);
+      expect(m.payload).toMatchObject({ goodCount: expect.any(Number), ts: T0 });
+    }
+  });
+
   it('obeys stop, start and setSpeed, and refuses what it cannot do', () => {
     const virtual = demo();
     virtual.advance(T0 + 10_000);

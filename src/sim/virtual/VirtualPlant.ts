@@ -152,6 +152,23 @@ export class VirtualPlant {
     return out;
   }
 
+  /** Every station's state and counts now: what a plant's devices send when they (re)connect, so a
+   *  viewer sees the whole plant at once instead of each station only at its next change. */
+  snapshot(epochMs: number): OutgoingMessage[] {
+    const ts = Math.round(epochMs);
+    const out: OutgoingMessage[] = [];
+    for (const station of this.plant.stations) {
+      const counts = this.goods.get(station.id)!;
+      const message = this.message(station.id, 'status', ts, {
+        state: this.model.stationState(station.id),
+        goodCount: counts.good,
+        scrapCount: counts.scrap,
+      });
+      if (message !== undefined) out.push(message);
+    }
+    return out;
+  }
+
   /** Carries out a command addressed to a station: start, stop, or setSpeed with a factor. */
   command(station: string, command: unknown): { ok: true } | { ok: false; reason: string } {
     if (!this.plant.stations.some((s) => s.id === station))
