@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILT = join(ROOT, 'dist/web/index.html');
-const SOURCES = [join(ROOT, 'web'), join(ROOT, 'src/core/wire.ts')];
+const SOURCES = [
+  join(ROOT, 'web'),
+  join(ROOT, 'src/core/wire.ts'),
+  join(ROOT, 'src/server/public/theme.css'),
+];
 
 function newest(path: string): number {
   const stat = statSync(path);

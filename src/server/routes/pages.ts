@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { RouteDeps } from '../app.js';
 
 const START_PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
+/** The start page links it; the world page's bundle has it built in (web/src/style.css). */
+const THEME = readFileSync(new URL('../public/theme.css', import.meta.url), 'utf8');
 
 /**
  * dist/web from the repository root: this file is src/server/routes/pages.ts under tsx (tests) and
@@ -52,6 +54,10 @@ export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Pro
   app.get('/', page, async (_request, reply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
     return startPage;
+  });
+  app.get('/theme.css', page, async (_request, reply) => {
+    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache');
+    return THEME;
   });
   for (const path of ['/world', '/world/']) app.get(path, page, (_request, reply) => sendWorldPage(reply));
   app.get<{ Params: { name: string } }>('/world/assets/:name', page, async (request, reply) => {
