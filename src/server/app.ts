@@ -33,6 +33,11 @@ import { ingestRoutes } from './routes/ingest.js';
 import { deviceRoutes } from './routes/devices.js';
 import { studyRoutes } from './studies/study-routes.js';
 import { worldRoutes } from './routes/world.js';
+import { worldHistoryRoutes } from './routes/world-history.js';
+import { worldModelRoutes } from './routes/world-models.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { collabRoutes } from './collab/collab-routes.js';
+import { layoutRoutes } from './layouts/layout-routes.js';
 
 export interface AppOptions {
   readonly graph: TwinGraph;
@@ -182,6 +187,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deviceRoutes, deps);
   await app.register(studyRoutes, deps);
   await app.register(worldRoutes, deps);
+  await app.register(worldHistoryRoutes, deps);
+  await app.register(worldModelRoutes, deps);
+  await app.register(dashboardRoutes, deps);
+  await app.register(collabRoutes, deps);
+  await app.register(layoutRoutes, deps);
   return app;
 }
 

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = join(ROOT, 'dist/web/index.html');
-const SOURCES = [
-  join(ROOT, 'web'),
-  join(ROOT, 'src/core/wire.ts'),
-  join(ROOT, 'src/server/public/theme.css'),
-];
+/** Where the server takes the page from (src/server/routes/pages.ts reads the same variable). */
+const OUT_DIR = process.env.IMVERSE_WEB_DIR ?? join(ROOT, 'dist/web');
+const BUILT = join(OUT_DIR, 'index.html');
+const SOURCES = [join(ROOT, 'web'), join(ROOT, 'src/core'), join(ROOT, 'src/server/public/theme.css')];
 
 function newest(path: string): number {
   const stat = statSync(path);
@@ -29,5 +27,9 @@ export function webBundleIsStale(): boolean {
 export default async function setup(): Promise<void> {
   if (!webBundleIsStale()) return;
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: join(ROOT, 'web/vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: OUT_DIR, emptyOutDir: true },
+  });
 }

@@ -29,12 +29,35 @@ export function plantToWorld(x: number, y: number, z: number, target = new Vecto
 
 const finite = (n: number, fallback: number): number => (Number.isFinite(n) ? n : fallback);
 
+type Layout = NonNullable<WorldObject['layout']>;
+const position = new Vector3();
+const rotation = new Quaternion();
+const scale = new Vector3();
+const HIDDEN = new Matrix4().makeScale(0, 0, 0);
+
+/** The instance transform of a layout: the unit shape of the kind scaled to its size, turned about z. */
+export function composeLayout(kind: WorldKind, l: Layout, target = new Matrix4()): Matrix4 {
+  const style = KIND_STYLES[kind];
+  const min = style.minSize ?? 0.05;
+  const lift = style.slab?.lift ?? 0;
+  plantToWorld(finite(l.x, 0), finite(l.y, 0), finite(l.z, 0) + lift, position);
+  rotation.setFromAxisAngle(UP, (finite(l.rotation, 0) * Math.PI) / 180);
+  scale.set(
+    Math.max(finite(l.width, 1), min),
+    style.slab ? style.slab.thickness : Math.max(finite(l.height, 1), min),
+    Math.max(finite(l.depth, 1), min),
+  );
+  return target.compose(position, rotation, scale);
+}
+
 export class WorldMeshes {
   readonly group = new Object3D();
   private readonly meshes = new Map<WorldKind, InstancedMesh>();
   private readonly ids = new Map<WorldKind, string[]>();
   private readonly slots = new Map<string, Slot>();
   private readonly baseColours = new Map<WorldKind, Color>();
+  /** Hidden instances and the transform each had, to show it again. */
+  private readonly hidden = new Map<string, Matrix4>();
 
   constructor(objects: readonly WorldObject[]) {
     const byKind = new Map<WorldKind, WorldObject[]>();
@@ -46,9 +69,6 @@ export class WorldMeshes {
       list.push(object);
     }
     const matrix = new Matrix4();
-    const position = new Vector3();
-    const rotation = new Quaternion();
-    const scale = new Vector3();
     for (const kind of KIND_ORDER) {
       const list = byKind.get(kind);
       if (!list) continue;
@@ -70,20 +90,10 @@ export class WorldMeshes {
       this.baseColours.set(kind, base);
       const ids: string[] = [];
       list.forEach((object, index) => {
-        const l = object.layout!;
-        const min = style.minSize ?? 0.05;
-        const lift = style.slab?.lift ?? 0;
-        plantToWorld(finite(l.x, 0), finite(l.y, 0), finite(l.z, 0) + lift, position);
-        rotation.setFromAxisAngle(UP, (finite(l.rotation, 0) * Math.PI) / 180);
-        scale.set(
-          Math.max(finite(l.width, 1), min),
-          style.slab ? style.slab.thickness : Math.max(finite(l.height, 1), min),
-          Math.max(finite(l.depth, 1), min),
-        );
-        mesh.setMatrixAt(index, matrix.compose(position, rotation, scale));
-        mesh.setColorAt(index, stateColour(object.state) ?? base);
-        ids.push(object.id);
         this.slots.set(object.id, { kind, index });
+        ids.push(object.id);
+        mesh.setMatrixAt(index, composeLayout(kind, object.layout!, matrix));
+        mesh.setColorAt(index, stateColour(object.state) ?? base);
       });
       mesh.computeBoundingSphere();
       this.meshes.set(kind, mesh);
@@ -115,11 +125,55 @@ export class WorldMeshes {
     return true;
   }
 
+  /** The kind an object is drawn as, if it is placed. */
+  kindOf(id: string): WorldKind | undefined {
+    return this.slots.get(id)?.kind;
+  }
+
+  /**
+   * Moves, turns or resizes one placed instance (a moving AGV, a design edit); returns whether it is placed.
+   * The hidden state is kept: a hidden instance stays hidden until shown.
+   */
+  setLayout(id: string, layout: Layout): boolean {
+    const slot = this.slots.get(id);
+    const mesh = slot && this.meshes.get(slot.kind);
+    if (!slot || !mesh) return false;
+    const matrix = composeLayout(slot.kind, layout);
+    if (this.hidden.has(id)) this.hidden.set(id, matrix);
+    else {
+      mesh.setMatrixAt(slot.index, matrix);
+      mesh.instanceMatrix.needsUpdate = true;
+      mesh.computeBoundingSphere();
+    }
+    return true;
+  }
+
+  /** Hides an instance (scaled to nothing, so the draw calls stay one per kind) or shows it again. */
+  setVisible(id: string, visible: boolean): boolean {
+    const slot = this.slots.get(id);
+    const mesh = slot && this.meshes.get(slot.kind);
+    if (!slot || !mesh) return false;
+    const saved = this.hidden.get(id);
+    if (!visible && !saved) {
+      const matrix = new Matrix4();
+      mesh.getMatrixAt(slot.index, matrix);
+      this.hidden.set(id, matrix);
+      mesh.setMatrixAt(slot.index, HIDDEN);
+    } else if (visible && saved) {
+      this.hidden.delete(id);
+      mesh.setMatrixAt(slot.index, saved);
+    } else return true;
+    mesh.instanceMatrix.needsUpdate = true;
+    return true;
+  }
+
   /** The instance's transform (unit cell → world), for the highlight box and the camera. */
   matrixOf(id: string, target = new Matrix4()): Matrix4 | undefined {
     const slot = this.slots.get(id);
     const mesh = slot && this.meshes.get(slot.kind);
     if (!slot || !mesh) return undefined;
+    const saved = this.hidden.get(id);
+    if (saved) return target.copy(saved);
     mesh.getMatrixAt(slot.index, target);
     return target;
   }

@@ -1,4 +1,10 @@
 // The shape of window.__imverse, apart from the page code so Node-side tests can import it without DOM types.
+import type { DesignHook } from './design/hook-shape.js';
+import type { ModelsHook } from './models/hook-shape.js';
+import type { PresenceHook } from './presence/hook-shape.js';
+import type { TimelineHook } from './timeline/hook-shape.js';
+import type { XrHook } from './xr/hook-shape.js';
+
 export interface ImverseHook {
   /** True once the scene has been built and rendered once. */
   ready: boolean;
@@ -15,4 +21,11 @@ export interface ImverseHook {
   lastLiveUpdate?: number;
   /** Why the page could not show the world, if it could not. */
   error?: string;
+  /** Features that failed to start, with why; the rest of the page works without them. */
+  featureErrors?: string[];
+  timeline?: TimelineHook;
+  presence?: PresenceHook;
+  design?: DesignHook;
+  xr?: XrHook;
+  models?: ModelsHook;
 }

@@ -1,11 +1,12 @@
 // The 3D world page: loads the scene, builds it, and wires navigation, live state, the tree, search and
-// the inspector together. Each part lives in its own module; this file only composes them.
+// the inspector together, then installs the features (timeline, presence, design, XR, custom models)
+// on a shared WorldContext. Each part lives in its own module; this file only composes them.
 import type { WorldScene } from '../../src/core/wire.js';
 import { AuthRequiredError, askForToken, getJson } from './api.js';
 import { Highlight } from './Highlight.js';
 import { hook } from './hook.js';
 import { Inspector } from './Inspector.js';
-import { LiveFeed } from './LiveFeed.js';
+import { LiveFeed, type LiveChange } from './LiveFeed.js';
 import { Navigation } from './Navigation.js';
 import { enablePicking } from './picking.js';
 import { enableSearch } from './search-box.js';
@@ -15,6 +16,21 @@ import './style.css';
 import { TwinTree } from './TwinTree.js';
 import { WorldIndex } from './WorldIndex.js';
 import { WorldMeshes } from './WorldMeshes.js';
+import type { WorldContext, WorldFeature } from './world-context.js';
+import { installTimeline } from './timeline/index.js';
+import { installPresence } from './presence/index.js';
+import { installDesign } from './design/index.js';
+import { installXr } from './xr/index.js';
+import { installModels } from './models/index.js';
+
+/** Installed in this order once the scene is on screen. */
+const FEATURES: ReadonlyArray<readonly [string, WorldFeature]> = [
+  ['custom models', installModels],
+  ['timeline', installTimeline],
+  ['presence', installPresence],
+  ['design', installDesign],
+  ['XR', installXr],
+];
 
 const $ = <T extends HTMLElement>(selector: string): T => {
   const found = document.querySelector<T>(selector);
@@ -65,24 +81,34 @@ async function main(): Promise<void> {
   const inspector = new Inspector($('#detail'));
   $('#home').addEventListener('click', () => navigation.home(true));
 
-  const select = (id: string, fly = true): void => {
-    hook.selected = id;
-    tree.reveal(id);
-    highlight.show(meshes.matrixOf(id));
-    stage.requestRender();
-    const box = index.extent(id);
-    if (fly && box) navigation.frame(box);
-    void inspector.show(id, index.byId.get(id));
-    const url = new URL(location.href);
-    url.searchParams.set('twin', id);
-    history.replaceState(null, '', url);
-  };
-  const tree = new TwinTree($('#tree'), index, states, (id) => select(id));
-  enableSearch($('#search'), $('#results'), index, states, (id) => select(id));
-  enablePicking(stage, meshes, (id) => select(id, false));
-
-  new LiveFeed({
-    onChange({ twin, values }) {
+  const liveListeners: Array<(change: LiveChange) => void> = [];
+  const world: WorldContext = {
+    scene,
+    index,
+    states,
+    stage,
+    meshes,
+    navigation,
+    inspector,
+    hook,
+    viewport: $('#viewport'),
+    toolbar: $('#toolbar'),
+    bottomBar: $('#bottom-bar'),
+    leftPanels: $('#left-panels'),
+    livePainting: true,
+    select(id, fly = true) {
+      hook.selected = id;
+      tree.reveal(id);
+      highlight.show(meshes.matrixOf(id));
+      stage.requestRender();
+      const box = index.extent(id);
+      if (fly && box) navigation.frame(box);
+      void inspector.show(id, index.byId.get(id));
+      const url = new URL(location.href);
+      url.searchParams.set('twin', id);
+      history.replaceState(null, '', url);
+    },
+    paint({ twin, values }) {
       let changed = inspector.apply(twin, values);
       for (const [field, value] of values) {
         if (field !== 'state') continue;
@@ -95,15 +121,10 @@ async function main(): Promise<void> {
       }
       if (changed) hook.lastLiveUpdate = Date.now();
     },
-    onSubscribed() {
-      hook.live = true;
-      inspector.setLive(true);
+    onLive(listener) {
+      liveListeners.push(listener);
     },
-    onClosed() {
-      hook.live = false;
-      inspector.setLive(false);
-    },
-    async onResync() {
+    async resync() {
       // Colours only: the geometry is as loaded; a reload picks up twins added or moved since.
       const fresh = await getJson<WorldScene>('/api/v1/world/scene').catch(() => undefined);
       for (const object of fresh?.objects ?? []) {
@@ -114,7 +135,38 @@ async function main(): Promise<void> {
       stage.requestRender();
       if (inspector.selected) void inspector.show(inspector.selected, index.byId.get(inspector.selected));
     },
+  };
+  const tree = new TwinTree($('#tree'), index, states, (id) => world.select(id));
+  enableSearch($('#search'), $('#results'), index, states, (id) => world.select(id));
+  enablePicking(stage, meshes, (id) => world.select(id, false));
+
+  new LiveFeed({
+    onChange(change) {
+      for (const listener of liveListeners) listener(change);
+      if (world.livePainting) world.paint(change);
+    },
+    onSubscribed() {
+      hook.live = true;
+      inspector.setLive(true);
+    },
+    onClosed() {
+      hook.live = false;
+      inspector.setLive(false);
+    },
+    onResync() {
+      if (world.livePainting) void world.resync();
+    },
   });
+
+  for (const [name, install] of FEATURES) {
+    try {
+      await install(world);
+    } catch (error) {
+      // One feature failing (no WebXR, a model that will not load…) leaves the rest of the world working.
+      console.error(`the ${name} feature failed to start`, error);
+      hook.featureErrors = [...(hook.featureErrors ?? []), `${name}: ${String(error)}`];
+    }
+  }
 
   stage.onRendered = (info) => {
     hook.drawCalls = info.render.calls;
@@ -129,7 +181,7 @@ async function main(): Promise<void> {
 
   const wanted = new URLSearchParams(location.search).get('twin');
   if (wanted) {
-    if (index.byId.has(wanted)) select(wanted);
+    if (index.byId.has(wanted)) world.select(wanted);
     else {
       // Not in the scene (a person's document, a product…): the inspector shows it all the same.
       hook.selected = wanted;

@@ -14,8 +14,11 @@ const THEME = readFileSync(new URL('../public/theme.css', import.meta.url), 'utf
 /**
  * dist/web from the repository root: this file is src/server/routes/pages.ts under tsx (tests) and
  * dist/server/routes/pages.js once built (npm start); both sit three folders below the root.
+ * IMVERSE_WEB_DIR serves another build (a developer's test build beside the one `npm start` made).
  */
-export const WEB_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+export const WEB_DIR = process.env.IMVERSE_WEB_DIR
+  ? `${process.env.IMVERSE_WEB_DIR.replace(/\/+$/, '')}/`
+  : fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',

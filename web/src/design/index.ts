@@ -1,0 +1,4 @@
+// The design feature of the world page (placeholder until built).
+import type { WorldFeature } from '../world-context.js';
+
+export const installDesign: WorldFeature = () => {};
