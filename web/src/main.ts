@@ -14,6 +14,7 @@ import { Stage } from './Stage.js';
 import { renderLegend } from './states.js';
 import './style.css';
 import { TwinTree } from './TwinTree.js';
+import { warnOnce } from './warn-once.js';
 import { WorldIndex } from './WorldIndex.js';
 import { WorldMeshes } from './WorldMeshes.js';
 import type { WorldContext, WorldFeature } from './world-context.js';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   $('#home').addEventListener('click', () => navigation.home(true));
 
   const liveListeners: Array<(change: LiveChange) => void> = [];
+  const painters: Array<(change: LiveChange) => void> = [];
   const world: WorldContext = {
     scene,
     index,
@@ -119,7 +121,17 @@ async function main(): Promise<void> {
           changed = true;
         }
       }
+      for (const painter of painters) {
+        try {
+          painter({ twin, values });
+        } catch (error) {
+          warnOnce('a painter failed on a change; the others still ran', error);
+        }
+      }
       if (changed) hook.lastLiveUpdate = Date.now();
+    },
+    addPainter(painter) {
+      painters.push(painter);
     },
     onLive(listener) {
       liveListeners.push(listener);

@@ -30,8 +30,10 @@ export interface WorldContext {
   readonly leftPanels: HTMLElement;
   /** Selects a twin: tree, highlight, inspector, URL; flies the camera to it unless `fly` is false. */
   select(id: string, fly?: boolean): void;
-  /** Paints values of one twin: colours, tree, inspector. Used by the live feed and by replays. */
+  /** Paints values of one twin: colours, tree, inspector, then every painter. Live feed and replays call it. */
   paint(change: LiveChange): void;
+  /** Adds to what `paint` does (moving an AGV to its reported position…), live and in replays alike. */
+  addPainter(painter: (change: LiveChange) => void): void;
   /**
    * Whether live changes are painted. A replay sets it to false while it shows the past, and back to
    * true (then calls `resync`) when it returns to live.
