@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import websocket from '@fastify/websocket';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AuthError, ImverseError } from '../core/errors.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
@@ -37,6 +38,8 @@ import { worldHistoryRoutes } from './routes/world-history.js';
 import { worldModelRoutes } from './routes/world-models.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { collabRoutes } from './collab/collab-routes.js';
+import { CollabHub } from './collab/CollabHub.js';
+import { CollabStore } from './collab/collab-store.js';
 import { layoutRoutes } from './layouts/layout-routes.js';
 
 export interface AppOptions {
@@ -172,7 +175,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerOpenApi(app);
 
-  const deps = { ...options, metrics };
+  const collab = new CollabHub(
+    new CollabStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'collab.sqlite')),
+  );
+  app.addHook('onClose', async () => collab.close());
+  const deps = { ...options, metrics, collab };
   await app.register(healthRoutes, deps);
   await app.register(pageRoutes, deps);
   await app.register(modelRoutes, deps);
@@ -195,7 +202,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-export type RouteDeps = AppOptions & { readonly metrics: Metrics };
+export type RouteDeps = AppOptions & {
+  readonly metrics: Metrics;
+  /** Shared documents and presence, for the collaboration routes and layout versions. */
+  readonly collab: CollabHub;
+};
 
 function authenticate(
   token: string | undefined,
