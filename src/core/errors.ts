@@ -289,6 +289,64 @@ export const ERROR_CODES = {
     title: 'Study replication failed',
     hint: 'The model failed during a run: check the scenario overrides named in the message, then report the study definition if they are right.',
   },
+  // Custom glTF models in the 3D world (/api/v1/world/models, /api/v1/world/model-bindings)
+  IMV_WORLD_MODEL_INVALID: {
+    status: 400,
+    title: 'Not a usable glTF 2.0 model',
+    hint: 'Export the model as glTF 2.0: a .glb, or a .gltf with its buffers and images embedded as data: URIs, without Draco or meshopt compression.',
+  },
+  IMV_WORLD_MODEL_TYPE_UNSUPPORTED: {
+    status: 415,
+    title: 'Model upload has the wrong content type',
+    hint: 'Send a .glb as Content-Type: model/gltf-binary, or a .gltf as model/gltf+json.',
+  },
+  IMV_WORLD_MODEL_TOO_LARGE: {
+    status: 413,
+    title: 'Model file is too large',
+    hint: 'Models are limited to 32 MiB: reduce textures and polygons (e.g. gltf-transform resize/simplify) and upload again.',
+  },
+  IMV_WORLD_MODEL_NOT_FOUND: {
+    status: 404,
+    title: 'Model not found',
+    hint: 'List the uploaded models with GET /api/v1/world/models; upload one with PUT /api/v1/world/models/{name}.',
+  },
+  IMV_WORLD_MODEL_IN_USE: {
+    status: 409,
+    title: 'Model is still bound',
+    hint: 'Delete the bindings named in the message (DELETE /api/v1/world/model-bindings/{target}) first.',
+  },
+  IMV_WORLD_MODEL_BINDING_NOT_FOUND: {
+    status: 404,
+    title: 'Model binding not found',
+    hint: 'List the bindings with GET /api/v1/world/model-bindings.',
+  },
+  // Collaboration: the shared rooms for presence, annotations and layout drafts.
+  IMV_COLLAB_ROOM_INVALID: {
+    status: 400,
+    title: 'Collaboration room name is invalid',
+    hint: 'Room names are 1–80 letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+  },
+  IMV_COLLAB_ROOM_LIMIT: {
+    status: 503,
+    title: 'Too many collaboration rooms',
+    hint: 'Reuse existing rooms (e.g. layout drafts) or restart the server to release idle ones.',
+  },
+  IMV_COLLAB_MESSAGE_INVALID: {
+    status: 400,
+    title: 'Collaboration message is invalid',
+    hint: 'Speak the y-websocket protocol (binary Yjs sync and awareness messages), e.g. with the y-websocket client.',
+  },
+  // Plant KPIs for the dashboard (/api/v1/world/kpis)
+  IMV_KPI_RANGE_INVALID: {
+    status: 400,
+    title: 'KPI window is invalid',
+    hint: 'Give "from" and "to" as ISO 8601 or epoch ms, "from" before "to" and before now, at most 31 days apart.',
+  },
+  IMV_KPI_BUCKET_INVALID: {
+    status: 400,
+    title: 'KPI bucket width is invalid',
+    hint: 'Give "bucket" as a duration of at least 1s (30s, 5m, 1h) that cuts the window into at most 1000 buckets.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
