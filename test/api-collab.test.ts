@@ -98,6 +98,8 @@ describe('collaboration rooms', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(writer.doc.getMap('objects').has('intruder')).toBe(false);
+    const metrics = await (await p.api('/metrics')).text();
+    expect(metrics).toMatch(/imverse_collab_refused\{reason="edit_not_allowed"\} [1-9]/);
   });
 
   it('keep each tenant’s rooms apart', async () => {
@@ -138,6 +140,9 @@ describe('collaboration rooms', () => {
     await new Promise((resolve) => raw.on('open', resolve));
     raw.send(Buffer.from([7, 1, 2, 3]));
     expect(await closed).toBe(1007);
+    expect(await (await p.api('/metrics')).text()).toMatch(
+      /imverse_collab_refused\{reason="invalid_message"\} [1-9]/,
+    );
     const b = join_(p, 'garbage-test', p.token);
     a.doc.getMap('m').set('still', 'works');
     await until(() => b.doc.getMap('m').get('still') === 'works', 'the room still works');

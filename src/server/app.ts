@@ -179,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     new CollabStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'collab.sqlite')),
   );
   app.addHook('onClose', async () => collab.close());
+  metrics.registerCollab(() => collab.stats());
   const deps = { ...options, metrics, collab };
   await app.register(healthRoutes, deps);
   await app.register(pageRoutes, deps);

@@ -17,6 +17,13 @@ export interface ConnectorStatus {
   readonly rebirthsRequested?: number;
 }
 
+export interface CollabStats {
+  readonly rooms: number;
+  readonly connections: number;
+  readonly invalidMessages: number;
+  readonly refusedEdits: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
@@ -124,6 +131,37 @@ export class Metrics {
         for (const [source, counters] of Object.entries(ingest.snapshot())) {
           for (const [code, n] of Object.entries(counters.rejected)) this.set({ source, code }, n);
         }
+      },
+    });
+  }
+
+  /** Collaboration rooms: how many, who is connected, what was refused. */
+  registerCollab(stats: () => CollabStats): void {
+    new Gauge({
+      name: 'imverse_collab_rooms',
+      help: 'Collaboration rooms (presence, annotations, layout drafts) held in memory',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().rooms);
+      },
+    });
+    new Gauge({
+      name: 'imverse_collab_connections',
+      help: 'Open collaboration WebSocket connections',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().connections);
+      },
+    });
+    new Gauge({
+      name: 'imverse_collab_refused',
+      help: 'Collaboration messages refused since start: undecodable messages, edits from viewers',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        const { invalidMessages, refusedEdits } = stats();
+        this.set({ reason: 'invalid_message' }, invalidMessages);
+        this.set({ reason: 'edit_not_allowed' }, refusedEdits);
       },
     });
   }

@@ -8,6 +8,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { applyUpdate, Doc, encodeStateAsUpdate } from 'yjs';
 import { ValidationError } from '../../core/errors.js';
+import type { CollabStats } from '../metrics.js';
 import type { CollabStore } from './collab-store.js';
 
 const MESSAGE_SYNC = 0;
@@ -141,6 +142,12 @@ export class CollabHub {
   /** People present in a room: their awareness states (name, role, camera…). */
   presence(scope: string, room: string): unknown[] {
     return [...this.room(scope, room).awareness.getStates().values()];
+  }
+
+  stats(): CollabStats {
+    let connections = 0;
+    for (const room of this.rooms.values()) connections += room.connections.size;
+    return { rooms: this.rooms.size, connections, ...this.counters };
   }
 
   attach(socket: WebSocket, scope: string, roomName: string, canWrite: boolean): void {
