@@ -147,7 +147,10 @@ export interface WorldObject {
   readonly kind: WorldKind;
   /** The twin's model (DTMI). */
   readonly model: string;
-  /** The twin that contains or hosts it, when that one is in the scene: the hierarchy tree. */
+  /**
+   * The hierarchy tree: the twin that contains or hosts it, else the place it is `locatedIn` or
+   * `assignedTo`, the site that `occupies` it, or its owner (`owns`); only when that one is in the scene.
+   */
   readonly parent?: string;
   /** Placed objects have a layout; organisational ones (site, workshop, line) may not. */
   readonly layout?: {

@@ -1,8 +1,8 @@
 // The scene of the twin graph as one caller may see it: two bulk reads through the store port
-// (the fields the scene needs, the nesting relationships), then generateScene.
+// (the fields the scene needs, the relationships that place twins in the tree), then generateScene.
 import type { WorldScene } from '../core/wire.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
-import { generateScene, NESTING_RELATIONSHIPS, SCENE_FIELDS, type SceneTwin } from './scene.js';
+import { generateScene, SCENE_FIELDS, SCENE_RELATIONSHIPS, type SceneTwin } from './scene.js';
 
 /**
  * The whole plant within the caller's prefixes, or `root`'s subtree. An unknown root is
@@ -14,7 +14,7 @@ export async function loadScene(graph: TwinGraph, root?: string): Promise<WorldS
   const options = graph.scope.prefixes === undefined ? {} : { prefixes: graph.scope.prefixes };
   const [rows, links] = await Promise.all([
     graph.store.scanTwinFields(SCENE_FIELDS, options),
-    graph.store.scanRelationships(NESTING_RELATIONSHIPS, options),
+    graph.store.scanRelationships(SCENE_RELATIONSHIPS, options),
   ]);
   const twins = rows.map((row): SceneTwin => {
     const properties: Record<string, unknown> = {};

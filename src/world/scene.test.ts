@@ -153,6 +153,27 @@ describe('generateScene', () => {
     );
   });
 
+  it('places a twin nothing contains where it is located, else under its owner; containment wins', () => {
+    const twin = (id: string) => ({ id, model: 'dtmi:imverse:Machine;1', properties: {} });
+    const link = (name: string, source: string, target: string) => ({ name, source, target });
+    const { objects: list } = generateScene({
+      twins: ['P/hall', 'P/firm', 'P/agv', 'P/rack', 'P/press', 'P/line'].map(twin),
+      links: [
+        link('owns', 'P/firm', 'P/agv'),
+        link('locatedIn', 'P/agv', 'P/hall'),
+        link('owns', 'P/firm', 'P/rack'),
+        link('locatedIn', 'P/press', 'P/hall'),
+        link('contains', 'P/line', 'P/press'),
+      ],
+      isOfModel,
+    });
+    const parents = new Map(list.map((o) => [o.id, o.parent]));
+    expect(parents.get('P/agv')).toBe('P/hall');
+    expect(parents.get('P/rack')).toBe('P/firm');
+    expect(parents.get('P/press')).toBe('P/line');
+    expect(parents.get('P/hall')).toBeUndefined();
+  });
+
   it('picks one parent deterministically and breaks containment cycles', () => {
     const twins = ['P/a', 'P/b', 'P/c', 'P/d'].map((id) => twin(id, 'Zone'));
     const links = [
@@ -221,6 +242,14 @@ describe('generateScene on the demo plant', () => {
     }
     const line = objects.get('88.100.1/line-1')!;
     expect(objects.get(line.parent!)?.kind).toBe('workshop');
+  });
+
+  it('puts what nothing contains under its place or owner: AGVs, racks, halls and staff are in the tree', () => {
+    const roots = scene.objects.filter((o) => o.parent === undefined).map((o) => o.id);
+    // The enterprise, and a customer who is not part of the plant.
+    expect(roots).toEqual(['88.100.1/acme', '88.100.1/customers/northwind']);
+    expect(objects.get('88.100.1/staff/ayse-yilmaz')?.parent).toBe('88.100.1/line-1');
+    expect(objects.get(objects.get('88.100.1/agv-01')!.parent!)?.kind).toMatch(/zone|workshop|building|site/);
   });
 
   it('bounds the hall', () => {

@@ -22,7 +22,7 @@ export interface SceneLink {
 export interface SceneInput {
   readonly twins: Iterable<SceneTwin>;
   /** Relationships; only NESTING_RELATIONSHIPS count, and only between twins of the input. */
-  readonly links: Iterable<SceneLink>;
+  readonly links: readonly SceneLink[];
   /** True when `model` is `base` or extends it (ModelRegistry.isOfModel). */
   readonly isOfModel: (model: string, base: string) => boolean;
   /** Only this twin and what it contains or hosts, transitively. */
@@ -31,6 +31,21 @@ export interface SceneInput {
 
 /** The relationships that make the hierarchy: the source is the parent. */
 export const NESTING_RELATIONSHIPS: readonly string[] = ['contains', 'hosts'];
+/**
+ * Where the tree puts a twin nothing contains or hosts, in order of preference: the place it is
+ * `locatedIn`, the place a person is `assignedTo`, the site that `occupies` a building, the twin that
+ * `owns` it. `child` says which end of the relationship is the child.
+ */
+const PLACING_RELATIONSHIPS: ReadonlyArray<{ readonly name: string; readonly child: 'source' | 'target' }> = [
+  { name: 'locatedIn', child: 'source' },
+  { name: 'assignedTo', child: 'source' },
+  { name: 'occupies', child: 'target' },
+  { name: 'owns', child: 'target' },
+];
+export const SCENE_RELATIONSHIPS: readonly string[] = [
+  ...NESTING_RELATIONSHIPS,
+  ...PLACING_RELATIONSHIPS.map((r) => r.name),
+];
 
 /** The twin properties the scene reads: name, state, layout and each kind's finer type. */
 export const SCENE_FIELDS: readonly string[] = [
@@ -98,7 +113,7 @@ export function generateScene(input: SceneInput): WorldScene {
 
   const members = input.root === undefined ? [...twins.keys()] : subtree(input.root, twins, children);
   const inScene = new Set(members);
-  const parents = parentsOf(children, inScene, input.root);
+  const parents = parentsOf(children, inScene, input.root, fallbackParents(input.links, inScene));
   const kindOf = kindResolver(input.isOfModel);
   const bounds = emptyBounds();
   let placed = 0;
@@ -163,6 +178,7 @@ function parentsOf(
   children: ReadonlyMap<string, string[]>,
   inScene: ReadonlySet<string>,
   root: string | undefined,
+  fallback: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const parents = new Map<string, string>();
   for (const [source, targets] of children) {
@@ -173,6 +189,8 @@ function parentsOf(
       if (current === undefined || source < current) parents.set(target, source);
     }
   }
+  for (const [child, parent] of fallback)
+    if (child !== root && !parents.has(child)) parents.set(child, parent);
   // Walk up from every object, stamping what each walk passes: meeting its own stamp is a cycle,
   // an older one a chain already checked.
   const walkOf = new Map<string, number>();
@@ -191,6 +209,23 @@ function parentsOf(
     }
     parents.delete(smallest);
   }
+  return parents;
+}
+
+/** Each scene twin's parent by the placing relationships, the first that applies; smallest identifier wins. */
+function fallbackParents(links: SceneInput['links'], inScene: ReadonlySet<string>): Map<string, string> {
+  const byRule = PLACING_RELATIONSHIPS.map(() => new Map<string, string>());
+  for (const { name, source, target } of links) {
+    const rule = PLACING_RELATIONSHIPS.findIndex((r) => r.name === name);
+    if (rule < 0 || source === target || !inScene.has(source) || !inScene.has(target)) continue;
+    const [child, parent] =
+      PLACING_RELATIONSHIPS[rule]!.child === 'source' ? [source, target] : [target, source];
+    const current = byRule[rule]!.get(child);
+    if (current === undefined || parent < current) byRule[rule]!.set(child, parent);
+  }
+  const parents = new Map<string, string>();
+  for (const map of byRule)
+    for (const [child, parent] of map) if (!parents.has(child)) parents.set(child, parent);
   return parents;
 }
 

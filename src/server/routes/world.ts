@@ -46,7 +46,11 @@ const worldScene = {
             ],
           },
           model: { type: 'string', description: 'The twin’s model (DTMI)' },
-          parent: { type: 'string', description: 'The twin that contains or hosts it, when in the scene' },
+          parent: {
+            type: 'string',
+            description:
+              'The twin that contains or hosts it, else where it is locatedIn or assignedTo, the site occupying it, or its owner; when in the scene',
+          },
           layout: {
             type: 'object',
             properties: {
