@@ -146,4 +146,25 @@ describe('3D world', () => {
       await secured.close();
     }
   });
+
+  it('welcomes a first-time visitor once, and shows the tour again from the ? button', async () => {
+    const fresh = await launchBrowser({ firstVisit: true });
+    try {
+      const page = await fresh.newPage();
+      await page.goto(`${p.url}/world`);
+      await page.waitForFunction(() => window.__imverse?.ready === true, null, { timeout: 20_000 });
+      const card = page.locator('.welcome');
+      await expect.poll(() => card.isVisible()).toBe(true);
+      expect(await card.textContent()).toMatch(/coloured by its state.*Timeline.*Design/s);
+      await page.click('.welcome-close');
+      expect(await card.isVisible()).toBe(false);
+      await page.reload();
+      await page.waitForFunction(() => window.__imverse?.ready === true, null, { timeout: 20_000 });
+      expect(await page.locator('.welcome').isVisible()).toBe(false);
+      await page.click('#toolbar button[title="What can I do here?"]');
+      expect(await page.locator('.welcome').isVisible()).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -15,6 +15,7 @@ import { renderLegend } from './states.js';
 import './style.css';
 import { TwinTree } from './TwinTree.js';
 import { warnOnce } from './warn-once.js';
+import { installWelcome } from './welcome.js';
 import { WorldIndex } from './WorldIndex.js';
 import { WorldMeshes } from './WorldMeshes.js';
 import type { WorldContext, WorldFeature } from './world-context.js';
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
     },
   });
 
+  installWelcome(world.viewport, world.toolbar, index.title());
   for (const [name, install] of FEATURES) {
     try {
       await install(world);
