@@ -10,6 +10,8 @@ export interface ImverseHook {
   ready: boolean;
   /** Instances drawn per kind (objects with a layout). */
   instances: Record<string, number>;
+  /** Frames rendered since the page loaded (the page renders only when something changed). */
+  frames: number;
   /** Draw calls of the last rendered frame. */
   drawCalls: number;
   /** Twins in the scene, placed or not. */

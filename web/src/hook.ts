@@ -7,5 +7,12 @@ declare global {
   }
 }
 
-export const hook: ImverseHook = { ready: false, instances: {}, drawCalls: 0, objects: 0, live: false };
+export const hook: ImverseHook = {
+  ready: false,
+  instances: {},
+  frames: 0,
+  drawCalls: 0,
+  objects: 0,
+  live: false,
+};
 window.__imverse = hook;

@@ -183,6 +183,7 @@ async function main(): Promise<void> {
   }
 
   stage.onRendered = (info) => {
+    hook.frames++;
     hook.drawCalls = info.render.calls;
     if (!hook.ready) {
       hook.instances = meshes.counts();
