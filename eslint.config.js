@@ -79,9 +79,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '(^|/)src/(?!core/wire\\.js$)',
+              regex: '(^|/)src/(?!core/wire(-[a-z]+)?\\.js$)',
               message:
-                'The browser imports only the shared wire shapes (src/core/wire.ts) from the server code.',
+                'The browser imports only the shared wire shapes (src/core/wire.ts, src/core/wire-*.ts) from the server code.',
             },
             { group: ['node:*'], message: 'The browser has no Node.js modules.' },
           ],

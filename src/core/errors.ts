@@ -347,6 +347,48 @@ export const ERROR_CODES = {
     title: 'KPI bucket width is invalid',
     hint: 'Give "bucket" as a duration of at least 1s (30s, 5m, 1h) that cuts the window into at most 1000 buckets.',
   },
+  // Time travel in the 3D world (/api/v1/world/states, /api/v1/world/changes)
+  IMV_TIMELINE_TIME_INVALID: {
+    status: 400,
+    title: 'Time is not a time',
+    hint: 'Give "at", "from" and "to" as ISO 8601 (2026-01-01T10:42:13Z) or epoch milliseconds.',
+  },
+  IMV_TIMELINE_WINDOW_INVALID: {
+    status: 400,
+    title: 'Replay window is invalid',
+    hint: 'Give "from" at or before "to", at most 24 hours apart; page through longer spans with "continuation".',
+  },
+  IMV_TIMELINE_FIELDS_INVALID: {
+    status: 400,
+    title: 'Replay fields are invalid',
+    hint: 'Name 1–8 fields, comma-separated (state,position.x,position.y), each without "*" or "$".',
+  },
+  // Layout design: named layout versions, comparison and studies (/api/v1/layouts)
+  IMV_LAYOUT_VERSION_NOT_FOUND: {
+    status: 404,
+    title: 'Layout version not found',
+    hint: 'List the saved versions with GET /api/v1/layouts/versions.',
+  },
+  IMV_LAYOUT_VERSION_EXISTS: {
+    status: 409,
+    title: 'A layout version of that name exists',
+    hint: 'Versions are immutable: save under another name.',
+  },
+  IMV_LAYOUT_DRAFT_EMPTY: {
+    status: 409,
+    title: 'Layout draft has no changes',
+    hint: 'Move, rotate, add or remove equipment in the draft (design mode of /world) before saving it as a version.',
+  },
+  IMV_LAYOUT_DRAFT_INVALID: {
+    status: 400,
+    title: 'Layout draft holds invalid values',
+    hint: 'Fix the objects listed in "issues" in design mode: positions and sizes are finite metres, kinds come from the palette (docs/layout-design.md).',
+  },
+  IMV_LAYOUT_PLANT_INVALID: {
+    status: 400,
+    title: 'Plant file cannot take a layout',
+    hint: 'Send a plant file (YAML, docs/plant-format.md) with a "prefix" and a "twins" list, or omit it to use the demo plant.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,7 +8,15 @@ import { DAY_MS, historySchema, ident, partitionName } from './postgres-schema.j
 import { SeriesRegistry } from './series-registry.js';
 import { seriesId } from './store.js';
 import type { Bucket, HistoryPoint, HistoryStore, Sample, SeriesKey } from './store.js';
-import { checkInterval, checkLimit, checkNow, checkPoints, checkRetention, checkWidth } from './validate.js';
+import {
+  checkInterval,
+  checkLimit,
+  checkNow,
+  checkPoints,
+  checkRetention,
+  checkTime,
+  checkWidth,
+} from './validate.js';
 
 export interface PostgresHistoryStoreOptions {
   /** A libpq-style URL; the store then owns its pool and ends it on close. */
@@ -196,6 +204,50 @@ export class PostgresHistoryStore implements HistoryStore {
       result.set(seriesId(unknown[Number(row.i) - 1]!), fromRow(Number(row.time), row));
     }
     return result;
+  }
+
+  async latestAt(keys: readonly SeriesKey[], time: number): Promise<Map<string, Sample>> {
+    checkTime(time);
+    const named = keys.filter((key) => !unstorable(key));
+    const result = new Map<string, Sample>();
+    if (named.length === 0) return result;
+    // time <= t is time < floor(t) + 1 for integer times; timeBound clamps infinities.
+    const { rows } = await this.pool.query<ValueRow & { i: string; time: string }>(
+      `SELECT k.i, l.time, l.num, l.txt, l.bool, l.quality
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(twin, field, i)
+       JOIN ${this.t.series} AS s ON s.twin = k.twin AND s.field = k.field
+       CROSS JOIN LATERAL (
+         SELECT time, num, txt, bool, quality FROM ${this.t.samples}
+         WHERE series = s.id AND time < $3 ORDER BY time DESC LIMIT 1
+       ) AS l`,
+      [named.map((k) => k.twin), named.map((k) => k.field), timeBound(Math.floor(time) + 1)],
+    );
+    for (const row of rows) result.set(seriesId(named[Number(row.i) - 1]!), fromRow(Number(row.time), row));
+    return result;
+  }
+
+  async rangeMany(
+    keys: readonly SeriesKey[],
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<HistoryPoint[]> {
+    checkInterval(from, to);
+    checkLimit(limit);
+    const named = keys.filter((key) => !unstorable(key));
+    if (named.length === 0 || from === to || limit === 0) return [];
+    const { rows } = await this.pool.query<ValueRow & { i: string; time: string }>(
+      `SELECT k.i, p.time, p.num, p.txt, p.bool, p.quality
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(twin, field, i)
+       JOIN ${this.t.series} AS s ON s.twin = k.twin AND s.field = k.field
+       JOIN ${this.t.samples} AS p ON p.series = s.id AND p.time >= $3 AND p.time < $4
+       ORDER BY p.time, k.i LIMIT $5`,
+      [named.map((k) => k.twin), named.map((k) => k.field), timeBound(from), timeBound(to), limit],
+    );
+    return rows.map((row) => {
+      const { twin, field } = named[Number(row.i) - 1]!;
+      return { twin, field, ...fromRow(Number(row.time), row) };
+    });
   }
 
   async buckets(key: SeriesKey, from: number, to: number, width: number): Promise<Bucket[]> {

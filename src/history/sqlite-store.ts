@@ -13,7 +13,15 @@ import { HISTORY_SCHEMA } from './sqlite-schema.js';
 import { SeriesRegistry } from './series-registry.js';
 import { seriesId } from './store.js';
 import type { Bucket, HistoryPoint, HistoryStore, Sample, SeriesKey } from './store.js';
-import { checkInterval, checkLimit, checkNow, checkPoints, checkRetention, checkWidth } from './validate.js';
+import {
+  checkInterval,
+  checkLimit,
+  checkNow,
+  checkPoints,
+  checkRetention,
+  checkTime,
+  checkWidth,
+} from './validate.js';
 
 export interface SqliteHistoryStoreOptions {
   /** `full` survives power loss; the default `normal` survives process crashes (kill -9) and is faster. */
@@ -101,6 +109,21 @@ export class SqliteHistoryStore implements HistoryStore {
         .raw(),
       lastPlain: db
         .prepare('SELECT time, value, flags FROM plain WHERE series = ? ORDER BY time DESC LIMIT 1')
+        .raw(),
+      plainAtOrBefore: db
+        .prepare(
+          'SELECT time, value, flags FROM plain WHERE series = ? AND time <= ? ORDER BY time DESC LIMIT 1',
+        )
+        .raw(),
+      chunkEndingFrom: db
+        .prepare(
+          'SELECT start_time, data FROM chunks WHERE series = ? AND end_time >= ? ORDER BY end_time LIMIT 1',
+        )
+        .raw(),
+      chunkEndingBefore: db
+        .prepare(
+          'SELECT end_time, last FROM chunks WHERE series = ? AND end_time < ? ORDER BY end_time DESC LIMIT 1',
+        )
         .raw(),
       setRetention: db.prepare('INSERT OR REPLACE INTO retention (twin, field, ms) VALUES (?, ?, ?)'),
       clearRetention: db.prepare('DELETE FROM retention WHERE twin = ? AND field = ?'),
@@ -235,6 +258,67 @@ export class SqliteHistoryStore implements HistoryStore {
       if (sample !== undefined) result.set(this.series.name(id), sample);
     }
     return result;
+  }
+
+  async latestAt(keys: readonly SeriesKey[], time: number): Promise<Map<string, Sample>> {
+    checkTime(time);
+    const result = new Map<string, Sample>();
+    for (const key of keys) {
+      const id = this.series.id(key);
+      if (id === undefined) continue;
+      const sample = this.sampleAt(id, time);
+      if (sample !== undefined) result.set(this.series.name(id), sample);
+    }
+    return result;
+  }
+
+  async rangeMany(
+    keys: readonly SeriesKey[],
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<HistoryPoint[]> {
+    checkInterval(from, to);
+    checkLimit(limit);
+    const found: Array<{ i: number; point: HistoryPoint }> = [];
+    for (let i = 0; i < keys.length; i++) {
+      const { twin, field } = keys[i]!;
+      // Each series' first `limit` samples hold every sample the merged first `limit` can take.
+      for (const sample of await this.range(keys[i]!, from, to, limit)) {
+        found.push({ i, point: { twin, field, ...sample } });
+      }
+    }
+    found.sort((a, b) => a.point.time - b.point.time || a.i - b.i);
+    return found.slice(0, limit).map((f) => f.point);
+  }
+
+  /** A series' latest sample at or before `time`: the newest of the log's, the plain table's and the chunks'. */
+  private sampleAt(id: number, time: number): Sample | undefined {
+    // Times are integers: time <= t is time < floor(t) + 1.
+    const pending = this.head.rows(id, -Infinity, Math.floor(time) + 1).at(-1);
+    let best: Sample | undefined;
+    const plain = this.stmt.plainAtOrBefore.get(id, time) as SampleRow | undefined;
+    if (plain !== undefined) best = fromRow(...plain);
+    // The first chunk ending at or after `time` holds it if it starts by then; else the chunk before
+    // ends earlier, and its summary's `last` is its newest sample, no decoding needed.
+    const across = this.stmt.chunkEndingFrom.get(id, time) as [number, Uint8Array] | undefined;
+    let fromChunk: Sample | undefined;
+    if (across !== undefined && across[0] <= time) {
+      const { times, values } = decodeChunk(across[1]);
+      for (let i = times.length - 1; i >= 0; i--) {
+        if (times[i]! <= time) {
+          fromChunk = { time: times[i]!, value: values[i]!, quality: 'good' };
+          break;
+        }
+      }
+    } else {
+      const before = this.stmt.chunkEndingBefore.get(id, time) as [number, number | null] | undefined;
+      if (before !== undefined) fromChunk = fromRow(before[0], ...toRow(before[1] ?? NaN, 'good'));
+    }
+    if (fromChunk !== undefined && (best === undefined || fromChunk.time > best.time)) best = fromChunk;
+    // A pending row at the same time as a compacted sample is the later write.
+    if (pending !== undefined && (best === undefined || pending[0] >= best.time)) best = fromRow(...pending);
+    return best;
   }
 
   async buckets(key: SeriesKey, from: number, to: number, width: number): Promise<Bucket[]> {

@@ -155,6 +155,72 @@ export function runHistoryStoreContract(name: string, makeStore: HistoryStoreFac
       expect((await store.latest([])).size).toBe(0);
     });
 
+    it("answers each series' latest sample at or before a time, across later writes", async () => {
+      const store = await fresh();
+      const states = ['running', 'idle', 'down', 'running', 'blocked'];
+      // Numbers enough to fill chunks in a compacting store, strings in the plain table.
+      await store.append(Array.from({ length: 40 }, (_, i) => pt('P/a', 'temp', T0 + i * 1000, i)));
+      await store.append(states.map((v, i) => pt('P/a', 'state', T0 + i * 10_000, v)));
+      await store.append([pt('P/b', 'state', T0 + 5000, 'idle', 'uncertain')]);
+      const keys = [key('P/a', 'temp'), key('P/a', 'state'), key('P/b', 'state'), key('P/c', 'state')];
+      const at = async (time: number) => {
+        const found = await store.latestAt(keys, time);
+        return keys.map((k) => found.get(seriesId(k)));
+      };
+      expect(await at(T0 - 1)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(await at(T0 + 12_500)).toEqual([
+        { time: T0 + 12_000, value: 12, quality: 'good' },
+        { time: T0 + 10_000, value: 'idle', quality: 'good' },
+        { time: T0 + 5000, value: 'idle', quality: 'uncertain' },
+        undefined,
+      ]);
+      // At exactly a sample's time, that sample.
+      expect((await at(T0 + 20_000))[1]?.value).toBe('down');
+      expect((await at(T0 + 20_000))[0]?.value).toBe(20);
+      expect((await at(Infinity))[0]).toEqual({ time: T0 + 39_000, value: 39, quality: 'good' });
+      expect((await at(T0 + 999_999))[1]?.value).toBe('blocked');
+      // A later write at the same time replaces the sample it answers.
+      await store.append([pt('P/a', 'temp', T0 + 12_000, -1)]);
+      expect((await at(T0 + 12_500))[0]?.value).toBe(-1);
+      // Still right after reopening (a compacting store has moved the points on by then).
+      const again = await fresh(store);
+      const found = await again.latestAt(keys, T0 + 25_500);
+      expect(found.get(seriesId(keys[0]!))?.value).toBe(25);
+      expect(found.get(seriesId(keys[1]!))?.value).toBe('down');
+      expect((await again.latestAt([], T0)).size).toBe(0);
+      await expect(again.latestAt(keys, NaN)).rejects.toThrow(/time/);
+    });
+
+    it('reads several series in one time-ordered list, ties in the order of the keys', async () => {
+      const store = await fresh();
+      await store.append([
+        pt('P/b', 'state', T0 + 2000, 'down'),
+        pt('P/a', 'state', T0 + 2000, 'idle'),
+        pt('P/a', 'state', T0, 'running'),
+        pt('P/a', 'temp', T0 + 1000, 20),
+        pt('P/b', 'state', T0 + 3000, 'running', 'bad'),
+        pt('P/c', 'state', T0 + 1500, 'setup'), // not asked for
+      ]);
+      const keys = [key('P/a', 'state'), key('P/b', 'state'), key('P/a', 'temp'), key('P/x', 'state')];
+      const all = await store.rangeMany(keys, T0, T0 + 10_000, 100);
+      expect(all.map((p) => [p.twin, p.field, p.time - T0, p.value, p.quality])).toEqual([
+        ['P/a', 'state', 0, 'running', 'good'],
+        ['P/a', 'temp', 1000, 20, 'good'],
+        ['P/a', 'state', 2000, 'idle', 'good'],
+        ['P/b', 'state', 2000, 'down', 'good'],
+        ['P/b', 'state', 3000, 'running', 'bad'],
+      ]);
+      expect((await store.rangeMany(keys, T0 + 1000, T0 + 3000, 100)).map((p) => p.time - T0)).toEqual([
+        1000, 2000, 2000,
+      ]);
+      expect((await store.rangeMany(keys, T0, T0 + 10_000, 3)).map((p) => p.time - T0)).toEqual([
+        0, 1000, 2000,
+      ]);
+      expect(await store.rangeMany(keys, T0, T0 + 10_000, 0)).toEqual([]);
+      expect(await store.rangeMany([], T0, T0 + 10_000, 10)).toEqual([]);
+      await expect(store.rangeMany(keys, T0 + 1, T0, 10)).rejects.toThrow(/after/);
+    });
+
     it('stores strings and booleans and counts them in buckets without min, max or avg', async () => {
       const store = await fresh();
       const states = ['running', 'idle', 'down', 'running'];

@@ -42,6 +42,16 @@ export interface HistoryStore {
   range(key: SeriesKey, from: number, to: number, limit?: number): Promise<Sample[]>;
   /** The latest sample of each series (absent ones are left out). */
   latest(keys: readonly SeriesKey[]): Promise<Map<string, Sample>>;
+  /**
+   * For each series, its latest sample at or before `time` (absent ones are left out), keyed by
+   * seriesId: the state of many twins at one moment, for the world's replay.
+   */
+  latestAt(keys: readonly SeriesKey[], time: number): Promise<Map<string, Sample>>;
+  /**
+   * Samples of several series with from <= time < to, in time order (at one time, in the order of
+   * `keys`), at most `limit`: every change of a set of fields in a window, in one read.
+   */
+  rangeMany(keys: readonly SeriesKey[], from: number, to: number, limit: number): Promise<HistoryPoint[]>;
   /** Downsampled: one bucket per `width` ms that holds samples, oldest first. */
   buckets(key: SeriesKey, from: number, to: number, width: number): Promise<Bucket[]>;
   /** Series known for a twin. */

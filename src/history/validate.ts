@@ -34,6 +34,10 @@ export function checkInterval(from: number, to: number): void {
   if (from > to) invalid(`from (${from}) is after to (${to})`, '/from');
 }
 
+export function checkTime(time: number): void {
+  if (typeof time !== 'number' || Number.isNaN(time)) invalid('time must be a number', '/time');
+}
+
 export function checkLimit(limit: number | undefined): void {
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
     invalid('limit must be a non-negative integer', '/limit');

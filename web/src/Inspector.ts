@@ -1,8 +1,10 @@
 // The side panel for the selected twin: name, identifier, model, every property and telemetry value
-// (kept current from the live feed), and a sparkline of one numeric field (click a number to chart it).
+// (kept current from the live feed), and a chart of one numeric field (click a number to chart it):
+// a live sparkline of the recent minutes, or its history over a chosen range (HistoryChart).
 import type { TwinDoc, WorldObject } from '../../src/core/wire.js';
 import { getJson, twinPath } from './api.js';
 import { element, formatValue } from './dom.js';
+import { HistoryChart } from './HistoryChart.js';
 import { drawSparkline, type Sample } from './sparkline.js';
 import { warnOnce } from './warn-once.js';
 
@@ -23,8 +25,14 @@ export class Inspector {
   private chartField: string | undefined;
   private samples: Sample[] = [];
   private live = false;
+  private readonly history = new HistoryChart(() => this.redrawChart());
 
   constructor(private readonly host: HTMLElement) {}
+
+  /** The timeline shows the past at `time` (undefined: live); a chart over the timeline's range follows it. */
+  followTime(time: number | undefined): void {
+    this.history.followTime(time);
+  }
 
   get selected(): string | undefined {
     return this.id;
@@ -65,16 +73,19 @@ export class Inspector {
     json.href = twinPath(id);
     links.append(resolve, ' · ', json);
 
-    this.chartLabel = element('h3');
+    this.chartLabel = element('span');
     this.chart = element('canvas', 'sparkline');
+    const chartHeading = element('h3', 'chart-heading');
+    chartHeading.append(this.chartLabel, this.history.picker);
     this.table = element('table');
     for (const [field, value] of Object.entries(twin)) if (!field.startsWith('$')) this.setRow(field, value);
     this.host.replaceChildren(
       heading,
       meta,
       links,
-      this.chartLabel,
+      chartHeading,
       this.chart,
+      this.history.host,
       element('h3', undefined, 'Properties and telemetry'),
       this.table,
     );
@@ -82,6 +93,7 @@ export class Inspector {
     const numeric = Object.entries(twin).filter(([f, v]) => !f.startsWith('$') && typeof v === 'number');
     const first = PREFERRED_CHART.find((f) => numeric.some(([n]) => n === f)) ?? numeric[0]?.[0];
     this.chartField = undefined;
+    this.history.show(id, undefined);
     if (first) void this.chartOf(first);
     else this.redrawChart();
   }
@@ -131,6 +143,7 @@ export class Inspector {
       row.classList.toggle('charted', row.querySelector('td')?.dataset.field === field);
     }
     this.redrawChart();
+    this.history.show(id, field);
     const from = new Date(Date.now() - HISTORY_MS).toISOString();
     try {
       const answer = await getJson<TelemetryAnswer>(
@@ -152,10 +165,12 @@ export class Inspector {
 
   private redrawChart(): void {
     if (!this.chart || !this.chartLabel) return;
+    const recent = this.history.current === 'recent';
     this.chartLabel.textContent = this.chartField
-      ? `${this.chartField} (recent)`
+      ? `${this.chartField}${recent ? ' (recent)' : ''}`
       : 'No numeric value to chart';
-    this.chart.hidden = this.chartField === undefined;
+    this.history.picker.hidden = this.chartField === undefined;
+    this.chart.hidden = this.chartField === undefined || !recent;
     if (this.chartField) drawSparkline(this.chart, this.samples);
   }
 
