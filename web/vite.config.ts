@@ -1,4 +1,5 @@
-// Builds the 3D world page into dist/web, which the server serves at /world (src/server/routes/pages.ts).
+// Builds the 3D world page and the KPI dashboard into dist/web, which the server serves at /world and
+// /dashboard (src/server/routes/pages.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -18,5 +19,9 @@ export default defineConfig({
     target: 'es2022',
     // three.js alone is ~150 KB gzip: it is the budget, so warn only well above it.
     chunkSizeWarningLimit: 900,
+    // Two pages; each gets only the modules it imports (the dashboard loads no three.js).
+    rolldownOptions: {
+      input: { world: `${here}index.html`, dashboard: `${here}dashboard.html` },
+    },
   },
 });

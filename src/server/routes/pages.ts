@@ -1,5 +1,6 @@
-// Pages for people: the start page at / (what is running, the twin tree) and the 3D world at /world,
-// the Vite bundle built from web/ into dist/web (`npm run build`).
+// Pages for people: the start page at / (what is running, the twin tree), the 3D world at /world and
+// the KPI dashboard at /dashboard, the last two from the Vite bundle built from web/ into dist/web
+// (`npm run build`).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -33,21 +34,24 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Asset names Vite emits (hashed, no folders): anything else is refused before touching the disk. */
 const ASSET_NAME = /^[\w.-]+$/;
 
-const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Imverse – 3D world not built</title></head>
+const notBuilt = (
+  page: string,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Imverse – ${page} not built</title></head>
 <body style="font:15px/1.5 system-ui,sans-serif;background:#0f1720;color:#dce6ef;padding:40px">
-<h1>The 3D world is not built yet</h1>
+<h1>The ${page} is not built yet</h1>
 <p>This server has no <code>dist/web</code>. Run <code>npm run build</code> (or <code>npm start</code>, which builds
 first), then reload this page.</p><p><a style="color:#4fb3ff" href="/">The start page</a> works meanwhile.</p>
 </body></html>`;
 
-async function sendWorldPage(reply: FastifyReply): Promise<string> {
+/** A page of the bundle: `index.html` (the 3D world) or `dashboard.html`. */
+async function sendBuiltPage(reply: FastifyReply, file: string, page: string): Promise<string> {
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
   try {
     // Read on each request: a rebuild while the server runs is picked up, and the file is small.
-    return await readFile(`${WEB_DIR}index.html`, 'utf8');
+    return await readFile(`${WEB_DIR}${file}`, 'utf8');
   } catch {
     reply.code(503).header('retry-after', '60');
-    return NOT_BUILT;
+    return notBuilt(page);
   }
 }
 
@@ -62,7 +66,11 @@ export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Pro
     reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache');
     return THEME;
   });
-  for (const path of ['/world', '/world/']) app.get(path, page, (_request, reply) => sendWorldPage(reply));
+  for (const path of ['/world', '/world/']) {
+    app.get(path, page, (_request, reply) => sendBuiltPage(reply, 'index.html', '3D world'));
+  }
+  // Its assets are the bundle's, under /world/assets/ like the world's (web/vite.config.ts).
+  app.get('/dashboard', page, (_request, reply) => sendBuiltPage(reply, 'dashboard.html', 'dashboard'));
   app.get<{ Params: { name: string } }>('/world/assets/:name', page, async (request, reply) => {
     const { name } = request.params;
     const type = CONTENT_TYPES[extname(name)];
