@@ -50,6 +50,11 @@ export class Stage {
     this.scene.add(grid);
 
     new ResizeObserver(() => this.resize()).observe(host);
+    // Leaving a headset session: take the page's size again and redraw the normal view.
+    this.renderer.xr.addEventListener('sessionend', () => {
+      this.resize();
+      this.dirty = true;
+    });
     this.resize();
   }
 
@@ -61,10 +66,17 @@ export class Stage {
     this.dirty = true;
   }
 
+  /** Whether an immersive (WebXR) session is showing the scene: then every frame is drawn. */
+  get presenting(): boolean {
+    return this.renderer.xr.isPresenting;
+  }
+
   start(): void {
-    const frame = (now: number): void => {
-      requestAnimationFrame(frame);
-      const seconds = Math.min((now - this.last) / 1000, 0.1);
+    // three's animation loop runs on the window's frames, and on the headset's while a WebXR session
+    // presents. Outside XR a frame draws only when something asked for it; in XR every frame is drawn,
+    // because the viewer's head moves the picture all the time.
+    this.renderer.setAnimationLoop((now) => {
+      const seconds = Math.min(Math.max(now - this.last, 0) / 1000, 0.1);
       this.last = now;
       for (const tick of this.tickers) {
         try {
@@ -73,7 +85,7 @@ export class Stage {
           warnOnce('a frame ticker failed; it keeps running', error);
         }
       }
-      if (!this.dirty) return;
+      if (!this.dirty && !this.presenting) return;
       this.dirty = false;
       try {
         this.renderer.render(this.scene, this.camera);
@@ -81,13 +93,13 @@ export class Stage {
       } catch (error) {
         warnOnce('rendering failed; the next frame tries again', error);
       }
-    };
-    requestAnimationFrame(frame);
+    });
   }
 
   private resize(): void {
     const { clientWidth: width, clientHeight: height } = this.host;
-    if (width === 0 || height === 0) return;
+    // The headset owns the drawing size while it presents; the page's size applies again after.
+    if (width === 0 || height === 0 || this.presenting) return;
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();

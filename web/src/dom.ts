@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the panels.
-import { STATE_COLOURS } from './states.js';
+import { STATE_COLOURS } from './state-colours.js';
 
 export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,

@@ -1,16 +1,8 @@
 // Operating states and the colours the world paints them in; the legend shows the same table.
 import { Color } from 'three';
+import { STATE_COLOURS } from './state-colours.js';
 
-export const STATE_COLOURS: Readonly<Record<string, string>> = {
-  running: '#3ecf8e',
-  idle: '#9aa7b4',
-  blocked: '#f5a524',
-  starved: '#5b8cff',
-  down: '#f25555',
-  maintenance: '#b07cff',
-  setup: '#2fd0e0',
-  offline: '#39424d',
-};
+export { STATE_COLOURS };
 
 const cache = new Map<string, Color>();
 

@@ -1,0 +1,147 @@
+// The custom glTF model routes against a real platform: upload, serve with ETag, bind, permissions,
+// stable codes for bad uploads, and everything still there after a restart on the same data directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelAssetInfo, ModelBinding } from '../src/core/wire-models.js';
+import { boxGlb } from '../src/world/gltf-box.js';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'imverse-world-models-'));
+let p: TestPlatform;
+let reader: string;
+
+beforeAll(async () => {
+  p = await startTestPlatform({ dataDir });
+  const created = await p.api('/api/v1/tokens', { method: 'POST', json: { name: 'viewer', role: 'reader' } });
+  reader = ((await created.json()) as { token: string }).token;
+});
+afterAll(async () => {
+  await p?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const upload = (name: string, body: Uint8Array | string, type = 'model/gltf-binary', token?: string) =>
+  p.api(`/api/v1/world/models/${name}`, {
+    method: 'PUT',
+    headers: { 'content-type': type },
+    body: typeof body === 'string' ? body : Buffer.from(body),
+    ...(token === undefined ? {} : { token }),
+  });
+
+const codeOf = async (res: Response): Promise<string> => ((await res.json()) as { code: string }).code;
+const AGV = 'dtmi:imverse:AGV;1';
+
+describe('world model routes', () => {
+  it('stores a .glb, lists it and serves it with an ETag that revalidates', async () => {
+    const created = await upload('agv-box', boxGlb());
+    expect(created.status).toBe(201);
+    const info = (await created.json()) as ModelAssetInfo;
+    expect(info).toMatchObject({
+      name: 'agv-box',
+      contentType: 'model/gltf-binary',
+      meshes: 1,
+      primitives: 2,
+    });
+    expect((await upload('agv-box', boxGlb())).status).toBe(200);
+
+    const list = (await (await p.api('/api/v1/world/models', { token: reader })).json()) as {
+      models: ModelAssetInfo[];
+    };
+    expect(list.models.map((m) => m.name)).toEqual(['agv-box']);
+
+    const served = await p.api('/api/v1/world/models/agv-box', { token: reader });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('model/gltf-binary');
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(boxGlb());
+    const etag = served.headers.get('etag')!;
+    expect(etag).toBe(`"${info.sha256}"`);
+    const again = await p.api('/api/v1/world/models/agv-box', {
+      token: reader,
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers bad uploads with stable codes', async () => {
+    expect(await codeOf(await upload('bad', 'not a model'))).toBe('IMV_WORLD_MODEL_INVALID');
+    expect(
+      await codeOf(await upload('bad', JSON.stringify({ asset: { version: '1.0' } }), 'model/gltf+json')),
+    ).toBe('IMV_WORLD_MODEL_INVALID');
+    const wrongType = await upload('bad', boxGlb(), 'application/octet-stream');
+    expect(wrongType.status).toBe(415);
+    expect(await codeOf(wrongType)).toBe('IMV_WORLD_MODEL_TYPE_UNSUPPORTED');
+    const huge = await upload('bad', new Uint8Array(33 * 1024 * 1024));
+    expect(huge.status).toBe(413);
+    expect(await codeOf(huge)).toBe('IMV_WORLD_MODEL_TOO_LARGE');
+    const badName = await upload('..%2Fescape', boxGlb());
+    expect(badName.status).toBe(400);
+    expect(await codeOf(badName)).toBe('IMV_REQUEST_INVALID');
+    expect(await codeOf(await upload('by-reader', boxGlb(), 'model/gltf-binary', reader))).toBe(
+      'IMV_AUTH_FORBIDDEN',
+    );
+    expect(await codeOf(await p.api('/api/v1/world/models/missing'))).toBe('IMV_WORLD_MODEL_NOT_FOUND');
+    const list = (await (await p.api('/api/v1/world/models')).json()) as { models: ModelAssetInfo[] };
+    expect(list.models.map((m) => m.name)).toEqual(['agv-box']);
+  });
+
+  it('binds models to a DTDL model and to one twin, and refuses unknown models', async () => {
+    const bind = (target: string, json: unknown, token?: string) =>
+      p.api(`/api/v1/world/model-bindings/${encodeURIComponent(target)}`, {
+        method: 'PUT',
+        json,
+        ...(token === undefined ? {} : { token }),
+      });
+    expect((await bind(AGV, { model: 'agv-box', rotation: 90 })).status).toBe(200);
+    expect(
+      (await bind('88.100.1/agv-02', { model: 'agv-box', scale: 1.5, offset: { x: 0, y: 0, z: 0.1 } }))
+        .status,
+    ).toBe(200);
+    expect(await codeOf(await bind(AGV, { model: 'nope' }))).toBe('IMV_WORLD_MODEL_NOT_FOUND');
+    expect(await codeOf(await bind(AGV, { model: 'agv-box', scale: -1 }))).toBe('IMV_REQUEST_INVALID');
+    expect(await codeOf(await bind('not a target', { model: 'agv-box' }))).toBe('IMV_REQUEST_INVALID');
+    expect(await codeOf(await bind(AGV, { model: 'agv-box' }, reader))).toBe('IMV_AUTH_FORBIDDEN');
+    expect(await codeOf(await p.api('/api/v1/world/models/agv-box', { method: 'DELETE' }))).toBe(
+      'IMV_WORLD_MODEL_IN_USE',
+    );
+    const list = (await (await p.api('/api/v1/world/model-bindings', { token: reader })).json()) as {
+      bindings: ModelBinding[];
+    };
+    expect(list.bindings).toEqual([
+      { target: '88.100.1/agv-02', model: 'agv-box', scale: 1.5, offset: { x: 0, y: 0, z: 0.1 } },
+      { target: AGV, model: 'agv-box', rotation: 90 },
+    ]);
+  });
+
+  it('keeps models and bindings across a restart, and deletes them', async () => {
+    await p.close();
+    const restarted = await startTestPlatform({ dataDir });
+    // The admin token is minted on the first start only: keep using it.
+    const admin = p.token;
+    p = { ...restarted, api: (path, init = {}) => restarted.api(path, { token: admin, ...init }) };
+    const models = (await (await p.api('/api/v1/world/models')).json()) as { models: ModelAssetInfo[] };
+    expect(models.models.map((m) => m.name)).toEqual(['agv-box']);
+    const bindings = (await (await p.api('/api/v1/world/model-bindings')).json()) as {
+      bindings: ModelBinding[];
+    };
+    expect(bindings.bindings.map((b) => b.target)).toEqual(['88.100.1/agv-02', AGV]);
+    expect(new Uint8Array(await (await p.api('/api/v1/world/models/agv-box')).arrayBuffer())).toEqual(
+      boxGlb(),
+    );
+
+    for (const target of ['88.100.1/agv-02', AGV]) {
+      const res = await p.api(`/api/v1/world/model-bindings/${encodeURIComponent(target)}`, {
+        method: 'DELETE',
+      });
+      expect(res.status).toBe(204);
+    }
+    expect(
+      await codeOf(
+        await p.api(`/api/v1/world/model-bindings/${encodeURIComponent(AGV)}`, { method: 'DELETE' }),
+      ),
+    ).toBe('IMV_WORLD_MODEL_BINDING_NOT_FOUND');
+    expect((await p.api('/api/v1/world/models/agv-box', { method: 'DELETE' })).status).toBe(204);
+    expect((await (await p.api('/api/v1/world/models')).json()) as unknown).toEqual({ models: [] });
+  });
+});
