@@ -1,0 +1,29 @@
+// JSON requests of the design feature with the viewer's token; problem+json answers become ApiError.
+import { ApiError, AuthRequiredError, storedToken } from '../api.js';
+
+export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const token = storedToken();
+  const res = await fetch(path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status === 401) throw new AuthRequiredError();
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+    throw new ApiError(res.status, problem.code ?? `HTTP_${res.status}`, problem.detail ?? res.statusText);
+  }
+  return (await res.json()) as T;
+}
+
+/** A message for people: the server's detail without the code prefix. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 403) return 'You may not do this: it needs a writer token.';
+    return error.message.replace(/^IMV_[A-Z_]+: /, '');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
