@@ -38,6 +38,7 @@ import { worldHistoryRoutes } from './routes/world-history.js';
 import { worldModelRoutes } from './routes/world-models.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { collabRoutes } from './collab/collab-routes.js';
+import { worldAnnotationRoutes } from './routes/world-annotations.js';
 import { CollabHub } from './collab/CollabHub.js';
 import { CollabStore } from './collab/collab-store.js';
 import { layoutRoutes } from './layouts/layout-routes.js';
@@ -199,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(worldModelRoutes, deps);
   await app.register(dashboardRoutes, deps);
   await app.register(collabRoutes, deps);
+  await app.register(worldAnnotationRoutes, deps);
   await app.register(layoutRoutes, deps);
   return app;
 }
