@@ -214,3 +214,46 @@ describe('layout versions', () => {
     expect(((await res.json()) as LayoutVersion).createdBy).toMatch(/demo/);
   });
 });
+
+describe('layout drafts over HTTP', () => {
+  it('change a draft that people see at once, and read it back', async () => {
+    const watcher = await openDraft('scripted');
+    const station = layoutOf(STATION);
+    const res = await p.api('/api/v1/layouts/drafts/scripted', {
+      method: 'PATCH',
+      json: { set: { [STATION]: { x: station.x + 2 }, [MACHINE]: { removed: true } } },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      changes: 2,
+      overrides: { [STATION]: { x: station.x + 2 }, [MACHINE]: { removed: true } },
+    });
+    await until(() => watcher.get(STATION)?.x === station.x + 2, 'the person in the draft sees the move');
+    expect(watcher.get(MACHINE)?.removed).toBe(true);
+
+    const reset = await p.api('/api/v1/layouts/drafts/scripted', {
+      method: 'PATCH',
+      json: { set: { [MACHINE]: null } },
+    });
+    expect(await reset.json()).toMatchObject({ changes: 1 });
+    await until(() => watcher.get(MACHINE) === undefined, 'the reset reaches the person in the draft');
+    const read = await (await p.api('/api/v1/layouts/drafts/scripted')).json();
+    expect(read).toMatchObject({ draft: 'scripted', changes: 1, added: {} });
+  });
+
+  it('refuse readers, added equipment, unknown fields and bad draft names', async () => {
+    const reader = await token({ name: 'draft reader', role: 'reader' });
+    const patch = (path: string, json: unknown, as?: string) =>
+      p.api(path, { method: 'PATCH', json, ...(as ? { token: as } : {}) });
+    const forbidden = await patch('/api/v1/layouts/drafts/x', { set: { [STATION]: { x: 1 } } }, reader);
+    expect(forbidden.status).toBe(403);
+    const added = await patch('/api/v1/layouts/drafts/x', { set: { 'draft:abc': { x: 1 } } });
+    expect(await added.json()).toMatchObject({ code: 'IMV_LAYOUT_DRAFT_INVALID' });
+    const unknown = await patch('/api/v1/layouts/drafts/x', { set: { [STATION]: { colour: 1 } } });
+    expect(await unknown.json()).toMatchObject({ code: 'IMV_REQUEST_INVALID' });
+    const empty = await patch('/api/v1/layouts/drafts/x', { set: {} });
+    expect(empty.status).toBe(400);
+    const badName = await patch('/api/v1/layouts/drafts/..bad', { set: { [STATION]: { x: 1 } } });
+    expect(badName.status).toBe(400);
+  });
+});

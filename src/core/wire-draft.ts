@@ -39,7 +39,15 @@ export class DraftDoc {
   ) {
     this.objects = doc.getMap<Entry>('objects');
     this.meta = doc.getMap('meta');
-    this.objects.observe((event, transaction) => this.repair(event, transaction));
+    this.objects.observe(this.repairer);
+  }
+
+  private readonly repairer = (event: YMapEvent<Entry>, transaction: Transaction): void =>
+    this.repair(event, transaction);
+
+  /** Stops watching the document: an editor for one request must not outlive it. */
+  dispose(): void {
+    this.objects.unobserve(this.repairer);
   }
 
   /** Overrides fields of a twin (absolute values) or of added equipment. */

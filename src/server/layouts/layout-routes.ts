@@ -19,6 +19,7 @@ import { mayCollaborate } from '../collab/collab-routes.js';
 import { scopeKey } from '../collab/CollabHub.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
 import { DEMO_PLANT_FILE } from '../studies/study-routes.js';
+import { draftRoutes } from './draft-routes.js';
 import { LayoutStore } from './LayoutStore.js';
 
 const tags = ['layouts'];
@@ -82,6 +83,7 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     deps.dataDir === undefined ? ':memory:' : join(deps.dataDir, 'layouts.sqlite'),
   );
   app.addHook('onClose', async () => store.close());
+  await draftRoutes(app, deps);
 
   app.post<{ Body: SaveBody }>(
     '/api/v1/layouts/versions',
