@@ -56,6 +56,7 @@ export class WorldMeshes {
   private readonly ids = new Map<WorldKind, string[]>();
   private readonly slots = new Map<string, Slot>();
   private readonly baseColours = new Map<WorldKind, Color>();
+  private readonly layoutListeners: Array<(id: string, layout: Layout) => void> = [];
   /** Hidden instances and the transform each had, to show it again. */
   private readonly hidden = new Map<string, Matrix4>();
 
@@ -138,6 +139,7 @@ export class WorldMeshes {
     const slot = this.slots.get(id);
     const mesh = slot && this.meshes.get(slot.kind);
     if (!slot || !mesh) return false;
+    for (const listener of this.layoutListeners) listener(id, layout);
     const matrix = composeLayout(slot.kind, layout);
     if (this.hidden.has(id)) this.hidden.set(id, matrix);
     else {
@@ -146,6 +148,11 @@ export class WorldMeshes {
       mesh.computeBoundingSphere();
     }
     return true;
+  }
+
+  /** Told of every `setLayout`: what is drawn with a twin (its selection box, a custom model) follows it. */
+  onLayoutChanged(listener: (id: string, layout: Layout) => void): void {
+    this.layoutListeners.push(listener);
   }
 
   /** Hides an instance (scaled to nothing, so the draw calls stay one per kind) or shows it again. */

@@ -149,6 +149,11 @@ async function main(): Promise<void> {
       if (inspector.selected) void inspector.show(inspector.selected, index.byId.get(inspector.selected));
     },
   };
+  meshes.onLayoutChanged((id) => {
+    if (id !== hook.selected) return;
+    highlight.show(meshes.matrixOf(id));
+    stage.requestRender();
+  });
   const tree = new TwinTree($('#tree'), index, states, (id) => world.select(id));
   enableSearch($('#search'), $('#results'), index, states, (id) => world.select(id));
   enablePicking(stage, meshes, (id) => world.select(id, false));

@@ -5,6 +5,7 @@ import { element } from '../dom.js';
 import type { WorldFeature } from '../world-context.js';
 import { buildDesignBar } from './design-bar.js';
 import './design.css';
+import { localUser, type Me as WhoAmI } from '../identity.js';
 import { DesignMode, type Me } from './DesignMode.js';
 import type { DesignHook } from './hook-shape.js';
 import { VersionsPanel } from './VersionsPanel.js';
@@ -33,11 +34,14 @@ export const installDesign: WorldFeature = async (world) => {
     versions: [],
   };
   world.hook.design = hook;
-  const me = await getJson<Me>('/api/v1/world/me').catch((): Me => ({
+  const whoAmI = await getJson<WhoAmI>('/api/v1/world/me').catch((): WhoAmI => ({
     name: 'someone',
     role: 'reader',
+    via: 'token',
     canCollaborate: false,
   }));
+  // The same name people see on this person's avatar ("Visitor 3F2A" in the demo, or the one they chose).
+  const me: Me = { ...whoAmI, name: localUser(whoAmI).name };
   hook.canEdit = me.canCollaborate;
 
   const bar = buildDesignBar(initialDraft());

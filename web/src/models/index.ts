@@ -36,10 +36,9 @@ export const installModels: WorldFeature = async (world) => {
   const custom = new CustomModels(layouts, (id) => bindingFor(id, models.get(id) ?? '', bindings));
   world.stage.scene.add(custom.group);
 
-  const motion = new AgvMotion(layouts, (id, layout) => {
-    world.meshes.setLayout(id, layout);
-    custom.place(id, layout);
-  });
+  // A custom model follows its twin wherever it is moved: an AGV driving, a design edit.
+  world.meshes.onLayoutChanged((id, layout) => custom.place(id, layout));
+  const motion = new AgvMotion(layouts, (id, layout) => world.meshes.setLayout(id, layout));
   world.addPainter((change) => {
     if (!motion.paint(change)) return;
     hook.moves = motion.moves;

@@ -10,7 +10,7 @@ import { Avatars } from './Avatars.js';
 import { Follow } from './Follow.js';
 import { worldToPlant } from './frame.js';
 import type { PresenceHook } from './hook-shape.js';
-import { localUser, saveName, type Me } from './identity.js';
+import { localUser, saveName, type Me } from '../identity.js';
 import { NoteOverlay } from './NoteOverlay.js';
 import { NotesPanel } from './NotesPanel.js';
 import { PeoplePanel } from './PeoplePanel.js';

@@ -7,7 +7,7 @@ import {
   visitorName,
   type PresenceRole,
   type PresenceUser,
-} from '../../../src/core/wire-presence.js';
+} from '../../src/core/wire-presence.js';
 
 const KEY_ITEM = 'imverse.presence.key';
 const NAME_ITEM = 'imverse.presence.name';
