@@ -1,7 +1,6 @@
 // Design mode: one layout draft shared live with everyone who opens it (a Yjs document in the
 // collaboration room `layout.<draft>`). Local edits write the draft; every change, local or remote,
 // is drawn through DraftScene. Leaving design mode puts the plant back as it is.
-import { Raycaster, Vector2 } from 'three';
 import { WebsocketProvider } from 'y-websocket';
 import { Doc } from 'yjs';
 import {
@@ -14,6 +13,7 @@ import {
 import { DraftDoc } from '../../../src/core/wire-draft.js';
 import { storedToken } from '../api.js';
 import { plantToWorld } from '../WorldMeshes.js';
+import { onViewClick } from '../picking.js';
 import type { WorldContext } from '../world-context.js';
 import type { DesignBar } from './design-bar.js';
 import type { DesignHook } from './hook-shape.js';
@@ -217,31 +217,15 @@ export class DesignMode {
         move: (id, x, y) => this.edit(id, { x, y }),
       }),
     );
-    const canvas = this.world.stage.renderer.domElement;
-    const raycaster = new Raycaster();
-    const pointer = new Vector2();
-    let down: { x: number; y: number } | undefined;
-    const onDown = (event: PointerEvent): void => {
-      down = { x: event.clientX, y: event.clientY };
-    };
-    // After the page's own picking (registered first): added equipment is not a twin it knows.
-    const onUp = (event: PointerEvent): void => {
-      if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > 5) return;
-      const rect = canvas.getBoundingClientRect();
-      pointer.set(
-        ((event.clientX - rect.left) / rect.width) * 2 - 1,
-        -((event.clientY - rect.top) / rect.height) * 2 + 1,
-      );
-      raycaster.setFromCamera(pointer, this.world.stage.camera);
+    // After the page's own picking (added first): added equipment is not a twin it knows.
+    const removeClick = onViewClick(this.world.stage, (raycaster) => {
       const added = this.scene?.pickAdded(raycaster);
       this.seenSelection = this.world.hook.selected;
       this.select(added ?? this.world.hook.selected);
-    };
+    });
     // The tree and the search box select through world.select: follow it.
     const onClick = (): void => this.followSelection();
     const onKey = (event: KeyboardEvent): void => this.key(event);
-    canvas.addEventListener('pointerdown', onDown);
-    canvas.addEventListener('pointerup', onUp);
     document.addEventListener('click', onClick);
     document.addEventListener('keyup', onClick);
     document.addEventListener('keydown', onKey);
@@ -250,8 +234,7 @@ export class DesignMode {
     const poll = setInterval(onClick, 250);
     this.cleanups.push(() => {
       clearInterval(poll);
-      canvas.removeEventListener('pointerdown', onDown);
-      canvas.removeEventListener('pointerup', onUp);
+      removeClick();
       document.removeEventListener('click', onClick);
       document.removeEventListener('keyup', onClick);
       document.removeEventListener('keydown', onKey);

@@ -1,11 +1,11 @@
 // The models feature of the world page: twins that report a position (AGVs) drive to it, and twins bound
 // to an uploaded glTF asset are drawn with it instead of their procedural shape.
-import { Raycaster, Vector2 } from 'three';
 import type { WorldObject } from '../../../src/core/wire.js';
 import { bindingFor, type ModelBinding } from '../../../src/core/wire-models.js';
 import { getJson } from '../api.js';
 import { KIND_STYLES } from '../kinds.js';
 import { warnOnce } from '../warn-once.js';
+import { onViewClick } from '../picking.js';
 import type { WorldContext, WorldFeature } from '../world-context.js';
 import { AgvMotion } from './AgvMotion.js';
 import { CustomModels } from './CustomModels.js';
@@ -13,7 +13,6 @@ import type { ModelsHook } from './hook-shape.js';
 
 type Layout = NonNullable<WorldObject['layout']>;
 
-const DRAG_PIXELS = 5;
 const MOTION_FRAME_SECONDS = 1 / 30;
 
 export const installModels: WorldFeature = async (world) => {
@@ -104,24 +103,7 @@ async function drawAssets(
  * model is nearer than any procedural equipment on the ray.
  */
 function enableCustomPicking(world: WorldContext, custom: CustomModels, hook: ModelsHook): void {
-  const canvas = world.stage.renderer.domElement;
-  const raycaster = new Raycaster();
-  const pointer = new Vector2();
-  let down: { x: number; y: number } | undefined;
-  canvas.addEventListener('pointerdown', (event) => {
-    down = { x: event.clientX, y: event.clientY };
-  });
-  canvas.addEventListener('pointerup', (event) => {
-    if (!down || event.button !== 0) return;
-    const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
-    down = undefined;
-    if (moved > DRAG_PIXELS) return;
-    const rect = canvas.getBoundingClientRect();
-    pointer.set(
-      ((event.clientX - rect.left) / rect.width) * 2 - 1,
-      -((event.clientY - rect.top) / rect.height) * 2 + 1,
-    );
-    raycaster.setFromCamera(pointer, world.stage.camera);
+  onViewClick(world.stage, (raycaster) => {
     const hit = custom.pick(raycaster);
     if (!hit) return;
     const solid = raycaster

@@ -1,10 +1,10 @@
 // The presence feature of the world page (docs/world-presence.md): everyone in the world as an avatar
 // where they look, a "Here now" list with Follow, and notes pinned on machines that everyone sees at
 // once, all through the collaboration room `world` (PresenceRoom.ts).
-import { Raycaster, Vector2 } from 'three';
 import { cameraMoved, mayDelete, noteProblem, type Annotation } from '../../../src/core/wire-presence.js';
 import { getJson } from '../api.js';
 import { element } from '../dom.js';
+import { onViewClick } from '../picking.js';
 import type { WorldContext, WorldFeature } from '../world-context.js';
 import { Avatars } from './Avatars.js';
 import { Follow } from './Follow.js';
@@ -20,7 +20,6 @@ import './presence.css';
 
 /** Others learn of our camera at most this often: smooth enough once eased, light on the network. */
 const PUBLISH_MS = 100;
-const DRAG_PIXELS = 5;
 
 export const installPresence: WorldFeature = async (world) => {
   const me = await getJson<Me>('/api/v1/world/me');
@@ -169,7 +168,7 @@ function pinNotes(
   window.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && hook.placing) setPlacing(false);
   });
-  onClick(world, (raycaster) => {
+  onViewClick(world.stage, (raycaster) => {
     if (!hook.placing) return;
     const twin = world.meshes.pick(raycaster);
     // A click beside the machines keeps the pin mode on: the person aims again.
@@ -201,32 +200,10 @@ function openPinsOnClick(
   openNote: (annotation: Annotation) => void,
   placing: () => boolean,
 ): void {
-  onClick(world, (raycaster) => {
+  onViewClick(world.stage, (raycaster) => {
     if (placing()) return;
     const annotation = pins.pick(raycaster);
     if (annotation) openNote(annotation);
-  });
-}
-
-/** Calls `handle` with a ray for each click (not the end of a drag) in the 3D view. */
-function onClick(world: WorldContext, handle: (raycaster: Raycaster) => void): void {
-  const canvas = world.stage.renderer.domElement;
-  const raycaster = new Raycaster();
-  const pointer = new Vector2();
-  let down: { x: number; y: number } | undefined;
-  canvas.addEventListener('pointerdown', (event) => (down = { x: event.clientX, y: event.clientY }));
-  canvas.addEventListener('pointerup', (event) => {
-    if (!down || event.button !== 0) return;
-    const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
-    down = undefined;
-    if (moved > DRAG_PIXELS) return;
-    const rect = canvas.getBoundingClientRect();
-    pointer.set(
-      ((event.clientX - rect.left) / rect.width) * 2 - 1,
-      -((event.clientY - rect.top) / rect.height) * 2 + 1,
-    );
-    raycaster.setFromCamera(pointer, world.stage.camera);
-    handle(raycaster);
   });
 }
 

@@ -280,7 +280,8 @@ export class Timeline {
       this.hook.time = time;
       this.showTime();
       // Caught up with the present (within a fifth of a second of playback): live takes over from here.
-      if (time >= end - Math.max(1000, this.hook.speed * 200)) {
+      // Not before the changes up to the present are loaded: a play started near it replays them first.
+      if (time >= end - Math.max(1000, this.hook.speed * 200) && buffer.loadedUntil >= end - 1000) {
         this.goLive();
         return;
       }
