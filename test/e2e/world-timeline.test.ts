@@ -76,7 +76,7 @@ describe('3D world timeline', () => {
     expect(await timeline(page)).toMatchObject({ mode: 'live', open: false });
     expect(await page.isHidden('.timeline-banner')).toBe(true);
 
-    await page.getByRole('button', { name: '⏱ Timeline' }).click();
+    await page.getByRole('button', { name: '◷ Timeline' }).click();
     await expect.poll(async () => (await timeline(page)).start).not.toBeNull();
     const opened = await timeline(page);
     expect(opened.open).toBe(true);

@@ -17,8 +17,11 @@ const TIPS: ReadonlyArray<readonly [title: string, text: string]> = [
     'Inspect',
     'Click a machine, or find it in the tree or the search box, to see its live values and history.',
   ],
-  ['⏱ Timeline', 'Replay what the plant did earlier, up to 100× faster, then return to live.'],
-  ['👥 People', 'Others in the world show as avatars; follow someone’s view or pin a note on a machine.'],
+  ['◷ Timeline', 'Replay what the plant did earlier, up to 100× faster, then return to live.'],
+  [
+    'Here now',
+    'Others in the world show as avatars and in the list on the left; follow someone’s view, or ⚑ pin a note on a machine.',
+  ],
   [
     '✎ Design',
     'Move, turn, add and remove equipment together with others, then save the layout and simulate it.',

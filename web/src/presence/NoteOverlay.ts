@@ -39,7 +39,7 @@ export class NoteOverlay {
     cancel.addEventListener('click', () => this.close());
     const buttons = element('div', 'presence-buttons');
     buttons.append(count, cancel, ok);
-    form.append(element('strong', undefined, `📌 Note on ${machine}`), text, problem, buttons);
+    form.append(element('strong', undefined, `⚑ Note on ${machine}`), text, problem, buttons);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const why = save(text.value);

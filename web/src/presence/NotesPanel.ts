@@ -16,7 +16,7 @@ export class NotesPanel {
   ) {
     this.root.id = 'presence-notes';
     this.hint.textContent = canCollaborate
-      ? 'Use “📌 Pin note” above the view to pin a note on a machine.'
+      ? 'Use “⚑ Pin note” above the view to pin a note on a machine.'
       : 'Your role may read notes; writers and admins add them.';
     this.root.append(this.heading, this.list, this.hint);
     this.show([]);

@@ -81,7 +81,7 @@ export class Pins {
     group.userData.annotation = annotation.id;
     const material = new MeshStandardMaterial({ color: annotation.author.colour, roughness: 0.4 });
     const label = labelSprite(
-      [`📌 ${shorten(annotation.text, 40)}`, `${annotation.author.name} · ${noteTime(annotation.createdAt)}`],
+      [`⚑ ${shorten(annotation.text, 40)}`, `${annotation.author.name} · ${noteTime(annotation.createdAt)}`],
       annotation.author.colour,
     );
     label.position.set(0, 1.45, 0);

@@ -143,7 +143,7 @@ function publishCamera(world: WorldContext, room: PresenceRoom, hook: PresenceHo
   });
 }
 
-/** The "📌 Pin note" button: the next click on a machine opens a form to pin a note on it. */
+/** The "⚑ Pin note" button: the next click on a machine opens a form to pin a note on it. */
 function pinNotes(
   world: WorldContext,
   room: PresenceRoom,
@@ -152,7 +152,7 @@ function pinNotes(
   user: () => ReturnType<typeof localUser>,
   nameOf: (twin: string) => string,
 ): HTMLButtonElement {
-  const button = element('button', 'presence-pin-button', '📌 Pin note');
+  const button = element('button', 'presence-pin-button', '⚑ Pin note');
   button.type = 'button';
   button.title = 'Click, then click a machine to pin a note on it that everyone sees';
   const setPlacing = (on: boolean): void => {

@@ -43,7 +43,7 @@ export class Timeline {
     requests: 0,
   };
   readonly strip = element('div', 'timeline');
-  readonly button = element('button', undefined, '⏱ Timeline');
+  readonly button = element('button', undefined, '◷ Timeline');
   private readonly banner = element('div', 'timeline-banner');
   private readonly slider = element('input');
   private readonly when = element('span', 'timeline-when');

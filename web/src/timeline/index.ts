@@ -1,4 +1,4 @@
-// The timeline feature of the world page: a "⏱ Timeline" button over the 3D view opens a strip to
+// The timeline feature of the world page: a "◷ Timeline" button over the 3D view opens a strip to
 // replay the plant's past and return to live (Timeline.ts; docs/world-timeline.md).
 import type { WorldFeature } from '../world-context.js';
 import { Timeline } from './Timeline.js';
