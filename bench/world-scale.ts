@@ -104,7 +104,7 @@ try {
   const instances = Object.values(hook.instances).reduce((a, b) => a + b, 0);
   console.log(
     `${objects} equipment objects: ${instances} instances in ${hook.drawCalls} draw calls; first render ${ms(bigRender)}; ` +
-      `frame time while orbiting p50 ${ms(frame.p50)}, p99 ${ms(frame.p99)} over ${frame.n} rendered frames (software rendering)`,
+      `frame time while orbiting p50 ${ms(frame.p50)}, p99 ${ms(frame.p99)} over ${frame.n} rendered frames (${hook.softwareRendering ? 'software rendering, no multisampling' : 'GPU'})`,
   );
   console.log(`bundle: ${(gzip / 1024).toFixed(0)} KiB gzip (JS and CSS of the first load)`);
   console.log(

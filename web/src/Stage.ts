@@ -23,6 +23,8 @@ export class Stage {
   private readonly tickers: Ticker[] = [];
   private dirty = true;
   private last = performance.now();
+  /** WebGL runs on the CPU here (SwiftShader, llvmpipe): edges are not smoothed, to keep frames fast. */
+  readonly software: boolean;
   /** Called after each rendered frame with the renderer's counters. */
   onRendered: (info: WebGLInfo) => void = () => {};
 
@@ -30,7 +32,9 @@ export class Stage {
     readonly host: HTMLElement,
     bounds: WorldScene['bounds'],
   ) {
-    this.renderer = new WebGLRenderer({ antialias: true });
+    // Multisampling costs a CPU renderer (no GPU, or a blocked one) three to four times the frame time.
+    this.software = isSoftwareRenderer();
+    this.renderer = new WebGLRenderer({ antialias: !this.software });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     host.prepend(this.renderer.domElement);
     this.renderer.domElement.tabIndex = 0;
@@ -104,5 +108,19 @@ export class Stage {
     this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();
     this.dirty = true;
+  }
+}
+
+/** Whether the browser draws WebGL in software, judged from a throwaway context's renderer name. */
+function isSoftwareRenderer(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  } catch {
+    return false;
   }
 }

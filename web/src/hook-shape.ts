@@ -12,6 +12,8 @@ export interface ImverseHook {
   instances: Record<string, number>;
   /** Frames rendered since the page loaded (the page renders only when something changed). */
   frames: number;
+  /** WebGL is drawn on the CPU (no GPU): the page then draws without multisampling. */
+  softwareRendering?: boolean;
   /** Draw calls of the last rendered frame. */
   drawCalls: number;
   /** Twins in the scene, placed or not. */

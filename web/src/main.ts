@@ -193,6 +193,7 @@ async function main(): Promise<void> {
     if (!hook.ready) {
       hook.instances = meshes.counts();
       hook.objects = scene.objects.length;
+      hook.softwareRendering = stage.software;
       hook.ready = true;
       $('#status').textContent = '';
     }
