@@ -38,7 +38,7 @@ export async function startCommand(options: {
     '',
     `Imverse is running at ${platform.url}/`,
     `  data:     ${config.dataDir} (${twins} twins${platform.seeded > 0 ? ', demo plant imported' : ''})`,
-    `  3D world: ${platform.url}/world`,
+    `  3D world: ${platform.url}/world   dashboard: ${platform.url}/dashboard`,
     `  API:      ${platform.url}/api/v1   docs: ${platform.url}/docs`,
     platform.mqtt === undefined
       ? '  MQTT:     off'
