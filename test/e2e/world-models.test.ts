@@ -1,11 +1,12 @@
 // Custom glTF models and moving AGVs in a real browser: AGVs drive as the virtual plant reports their
 // positions, and an uploaded .glb bound to the AGV model is drawn instanced in place of their boxes.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldScene } from '../../src/core/wire.js';
 import { boxGlb } from '../../src/world/gltf-box.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { openWorld } from '../helpers/world-page.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 declare const window: { __imverse?: Readonly<ImverseHook> };
@@ -18,18 +19,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openWorld(p: TestPlatform, path: string): Promise<{ page: Page; failures: string[] }> {
-  const page = await browser.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  await page.goto(`${p.url}${path}`);
-  await page.waitForFunction(() => window.__imverse?.ready === true || window.__imverse?.error, null, {
-    timeout: 30_000,
-  });
-  expect(await page.evaluate(() => window.__imverse?.error)).toBeUndefined();
-  await page.waitForFunction(() => window.__imverse?.models?.ready === true, null, { timeout: 30_000 });
-  return { page, failures };
-}
+const openModelsWorld = (p: TestPlatform, path: string) =>
+  openWorld(browser, `${p.url}${path}`, { feature: 'models' });
 
 async function agvsOf(p: TestPlatform): Promise<{ ids: string[]; model: string }> {
   const scene = (await (await p.api('/api/v1/world/scene')).json()) as WorldScene;
@@ -49,7 +40,7 @@ describe('moving AGVs', () => {
 
   it('moves an AGV’s instance to the positions the virtual plant reports', async () => {
     const { ids } = await agvsOf(p);
-    const { page, failures } = await openWorld(p, '/world');
+    const { page, failures } = await openModelsWorld(p, '/world');
     const matrices = () =>
       page.evaluate((list) => list.map((id) => window.__imverse!.models!.instanceMatrix(id)), ids);
     const before = await matrices();
@@ -85,7 +76,7 @@ describe('custom glTF models', () => {
 
   it('draws an uploaded .glb instanced for every twin of the bound model, and a broken one not at all', async () => {
     const { ids, model } = await agvsOf(p);
-    const plain = await openWorld(p, '/world');
+    const plain = await openModelsWorld(p, '/world');
     const baseCalls = await plain.page.evaluate(() => window.__imverse!.drawCalls);
     await plain.page.close();
 
@@ -105,7 +96,7 @@ describe('custom glTF models', () => {
     const odd = ids[0]!;
     expect((await bind(odd, { model: 'broken' })).status).toBe(200);
 
-    const { page, failures } = await openWorld(p, '/world');
+    const { page, failures } = await openModelsWorld(p, '/world');
     await page.waitForFunction(() => window.__imverse?.models?.settled === true, null, { timeout: 30_000 });
     const hook = await page.evaluate(() => window.__imverse!.models!);
     expect(hook.bindings).toBe(2);
@@ -120,7 +111,7 @@ describe('custom glTF models', () => {
   it('selects the twin when its custom model is clicked', async () => {
     const { ids } = await agvsOf(p);
     const target = ids[1]!;
-    const { page, failures } = await openWorld(p, `/world?twin=${encodeURIComponent(target)}`);
+    const { page, failures } = await openModelsWorld(p, `/world?twin=${encodeURIComponent(target)}`);
     await page.waitForFunction(() => window.__imverse?.models?.settled === true, null, { timeout: 30_000 });
     expect(await page.evaluate(() => window.__imverse!.models!.drawn['agv-box'])).toBeDefined();
     await page.waitForTimeout(1500); // the camera flies to the AGV

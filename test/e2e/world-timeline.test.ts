@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldStatesAnswer } from '../../src/core/wire-timeline.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { openWorld } from '../helpers/world-page.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // Page globals as seen from Node (the root tsconfig has no DOM library): used inside page.evaluate only.
@@ -32,21 +33,10 @@ const statesAt = async (at?: number): Promise<WorldStatesAnswer> =>
   (await (
     await p.api(`/api/v1/world/states${at === undefined ? '' : `?at=${at}`}`)
   ).json()) as WorldStatesAnswer;
+/** The world page with its timeline ready; slow to start on a loaded machine. */
+const TIMELINE = { feature: 'timeline', timeoutMs: 45_000 } as const;
 const isStation = (id: string) => /\/line-\d+\/st-\d+$/.test(id);
 const timeline = (page: Page) => page.evaluate(() => window.__imverse!.timeline!);
-
-async function openWorld(path: string): Promise<{ page: Page; failures: string[] }> {
-  const page = await browser.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  await page.goto(`${p.url}${path}`);
-  await page.waitForFunction(() => window.__imverse?.ready === true || window.__imverse?.error, null, {
-    timeout: 45_000,
-  });
-  expect(await page.evaluate(() => window.__imverse?.error)).toBeUndefined();
-  await page.waitForFunction(() => window.__imverse?.timeline?.ready === true);
-  return { page, failures };
-}
 
 describe('3D world timeline', () => {
   it('replays an earlier state, plays it forward at 100× and returns to live', async () => {
@@ -69,7 +59,11 @@ describe('3D world timeline', () => {
       .toBeDefined();
     const id = station!;
 
-    const { page, failures } = await openWorld(`/world?twin=${encodeURIComponent(id)}`);
+    const { page, failures } = await openWorld(
+      browser,
+      `${p.url}/world?twin=${encodeURIComponent(id)}`,
+      TIMELINE,
+    );
     await page.waitForSelector('#detail[data-live]');
     const stateCell = page.locator('td[data-field="state"]');
     const treeDot = page.locator(`#tree .node[data-id="${id}"] .dot`);
@@ -149,7 +143,11 @@ describe('3D world timeline', () => {
 
   it('charts a field’s history over a chosen range in the inspector', async () => {
     const station = Object.keys((await statesAt()).states).find(isStation)!;
-    const { page, failures } = await openWorld(`/world?twin=${encodeURIComponent(station)}`);
+    const { page, failures } = await openWorld(
+      browser,
+      `${p.url}/world?twin=${encodeURIComponent(station)}`,
+      TIMELINE,
+    );
     await page.waitForSelector('#detail[data-live]');
     // The live sparkline first, as before.
     await expect.poll(() => page.isVisible('canvas.sparkline')).toBe(true);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldScene } from '../../src/core/wire.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { openWorld } from '../helpers/world-page.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // Page globals as seen from Node (the root tsconfig has no DOM library): used inside page.evaluate only.
@@ -27,19 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await p?.close();
 });
-
-/** Opens a world URL and waits until the page has drawn its first frame. */
-async function openWorld(path: string): Promise<{ page: Page; failures: string[] }> {
-  const page = await browser.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  await page.goto(`${p.url}${path}`);
-  await page.waitForFunction(() => window.__imverse?.ready === true || window.__imverse?.error, null, {
-    timeout: 20_000,
-  });
-  expect(await page.evaluate(() => window.__imverse?.error)).toBeUndefined();
-  return { page, failures };
-}
 
 /** Share of the picture's pixels that differ clearly from the background colour (#0f1720). */
 async function paintedShare(page: Page, png: Buffer): Promise<number> {
@@ -70,7 +58,7 @@ describe('3D world', () => {
     for (const o of scene.objects) if (o.layout) expected[o.kind] = (expected[o.kind] ?? 0) + 1;
     expect(Object.keys(expected).length).toBeGreaterThan(4);
 
-    const { page, failures } = await openWorld('/world');
+    const { page, failures } = await openWorld(browser, `${p.url}/world`);
     const hook = await page.evaluate(() => window.__imverse!);
     expect(hook.instances).toEqual(expected);
     expect(hook.objects).toBe(scene.objects.length);
@@ -89,7 +77,7 @@ describe('3D world', () => {
   });
 
   it('opens a station from a deep link with its state, and its values change live', async () => {
-    const { page, failures } = await openWorld(`/world?twin=${encodeURIComponent(STATION)}`);
+    const { page, failures } = await openWorld(browser, `${p.url}/world?twin=${encodeURIComponent(STATION)}`);
     expect(await page.evaluate(() => window.__imverse?.selected)).toBe(STATION);
     await expect.poll(() => page.textContent('#detail')).toContain(STATION);
     await page.waitForSelector('#detail[data-live]');
@@ -109,7 +97,7 @@ describe('3D world', () => {
   });
 
   it('finds a station by search and picks equipment by clicking it', async () => {
-    const { page, failures } = await openWorld('/world');
+    const { page, failures } = await openWorld(browser, `${p.url}/world`);
     await page.fill('#search', STATION);
     await page.locator(`#results .node[data-id="${STATION}"]`).click();
     await expect.poll(() => page.evaluate(() => window.__imverse?.selected)).toBe(STATION);
