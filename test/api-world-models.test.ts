@@ -114,6 +114,39 @@ describe('world model routes', () => {
     ]);
   });
 
+  it('lets a token limited to prefixes bind only its own twins, and see only their bindings', async () => {
+    const token = async (body: object): Promise<string> =>
+      ((await (await p.api('/api/v1/tokens', { method: 'POST', json: body })).json()) as { token: string })
+        .token;
+    const acme = await token({ name: 'acme', role: 'writer', prefixes: ['88.100.1'] });
+    const other = await token({ name: 'other', role: 'writer', prefixes: ['88.200.1'] });
+    const bind = (target: string, as: string) =>
+      p.api(`/api/v1/world/model-bindings/${encodeURIComponent(target)}`, {
+        method: 'PUT',
+        json: { model: 'agv-box' },
+        token: as,
+      });
+    expect((await bind('88.100.1/agv-03', acme)).status).toBe(200);
+    expect(await codeOf(await bind('88.100.1/agv-04', other))).toBe('IMV_AUTH_FORBIDDEN');
+    // A DTDL model's binding and the model files reach every tenant's twins.
+    expect(await codeOf(await bind(AGV, acme))).toBe('IMV_AUTH_FORBIDDEN');
+    expect(await codeOf(await upload('tenant-box', boxGlb(), 'model/gltf-binary', acme))).toBe(
+      'IMV_AUTH_FORBIDDEN',
+    );
+    const seen = (await (await p.api('/api/v1/world/model-bindings', { token: other })).json()) as {
+      bindings: ModelBinding[];
+    };
+    expect(seen.bindings.map((b) => b.target)).toEqual([AGV]);
+    expect(
+      (
+        await p.api(`/api/v1/world/model-bindings/${encodeURIComponent('88.100.1/agv-03')}`, {
+          method: 'DELETE',
+          token: acme,
+        })
+      ).status,
+    ).toBe(204);
+  });
+
   it('keeps models and bindings across a restart, and deletes them', async () => {
     await p.close();
     const restarted = await startTestPlatform({ dataDir });

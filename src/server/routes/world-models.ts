@@ -2,7 +2,8 @@
 // procedural shape in the 3D world, for every twin of a DTDL model or for one twin.
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ImverseError, ValidationError } from '../../core/errors.js';
+import { AuthError, ImverseError, ValidationError } from '../../core/errors.js';
+import { normalizeIdentifier } from '../../core/id.js';
 import {
   MAX_MODEL_BYTES,
   MODEL_CONTENT_TYPES,
@@ -175,6 +176,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
       },
     },
     async (request, reply) => {
+      requireAllTenants(request, 'uploaded 3D models');
       const type = mediaType(request);
       if (!(MODEL_CONTENT_TYPES as readonly string[]).includes(type) || !Buffer.isBuffer(request.body)) {
         throw new ImverseError(
@@ -227,6 +229,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
       schema: { tags: ['world'], summary: 'Deletes a model that no binding uses', params: nameParams },
     },
     async (request, reply) => {
+      requireAllTenants(request, 'uploaded 3D models');
       store.delete(request.params.name);
       return reply.code(204).send();
     },
@@ -248,7 +251,12 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
         },
       },
     },
-    async () => ({ bindings: store.listBindings() }),
+    // A token limited to prefixes sees the bindings of DTDL models and of its own twins.
+    async (request) => ({
+      bindings: store
+        .listBindings()
+        .filter((b) => b.target.startsWith('dtmi:') || request.graph.scope.allows(b.target)),
+    }),
   );
 
   app.put<{ Params: { target: string }; Body: ModelBindingSpec }>(
@@ -269,6 +277,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
           path: '/Content-Type',
         });
       }
+      checkBindingTarget(request, request.params.target);
       const spec = request.body;
       const bound: ModelBinding = {
         target: request.params.target,
@@ -292,8 +301,28 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
       },
     },
     async (request, reply) => {
+      checkBindingTarget(request, request.params.target);
       store.unbind(request.params.target);
       return reply.code(204).send();
     },
   );
+}
+
+/**
+ * Model files and bindings to a DTDL model reach every tenant's twins: a token limited to prefixes may
+ * not change them (as it may not change DTDL models), only bind its own twins.
+ */
+function requireAllTenants(request: FastifyRequest, what: string): void {
+  if (request.principal?.prefixes !== undefined) {
+    throw new AuthError(
+      'IMV_AUTH_FORBIDDEN',
+      `A token limited to prefixes may not change ${what}, which every tenant shares`,
+    );
+  }
+}
+
+/** A binding's target is a DTMI (all tenants) or a twin, which must lie in the caller's prefixes. */
+function checkBindingTarget(request: FastifyRequest, target: string): void {
+  if (target.startsWith('dtmi:')) requireAllTenants(request, `the model binding of ${target}`);
+  else request.graph.scope.check(normalizeIdentifier(target, '/target'), '/target');
 }
