@@ -48,7 +48,7 @@ program
   )
   .option(
     '--demo',
-    'local demo: anonymous read-only access from this machine; imports the demo plant into an empty store',
+    'local demo: anonymous access from this machine (read, and edit layout drafts and notes); imports the demo plant into an empty store',
   )
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
   .option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883; 0: any free port)', port)

@@ -44,7 +44,7 @@ export async function startCommand(options: {
       ? '  MQTT:     off'
       : `  MQTT:     ${platform.mqtt.url} (${platform.mqtt.mappings} topic mappings; devices: imverse device create)`,
     config.demo
-      ? '  mode:     demo (anonymous read-only access from this machine)'
+      ? '  mode:     demo (anonymous access from this machine: read, and edit layout drafts and notes)'
       : '  mode:     every request needs a bearer token',
     ...(platform.virtualPlant === undefined
       ? []

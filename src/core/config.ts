@@ -7,7 +7,7 @@ export interface Config {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Anonymous read-only access from this machine, and the demo plant on an empty store. */
+  /** Anonymous access from this machine (read; edit layout drafts and notes), and the demo plant on an empty store. */
   readonly demo: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;

@@ -58,7 +58,7 @@ export interface AppOptions {
   readonly tokens: TokenStore;
   readonly devices: DeviceStore;
   readonly logger: Logger;
-  /** Anonymous read-only access from this machine (the local demo). */
+  /** Anonymous access from this machine (the local demo): read, and edit layout drafts and notes. */
   readonly demo: boolean;
   readonly bodyLimitBytes?: number;
   /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
