@@ -1,6 +1,6 @@
 // The `imverse` command as a user runs it: validate models, import a plant, query, tokens.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,53 @@ describe('imverse CLI', () => {
     const count = imverse('query', 'SELECT COUNT() FROM DIGITALTWINS', '--data', data);
     expect(JSON.parse(count.out).value).toEqual([{ COUNT: 0 }]);
   });
+
+  it('leaves no data directory, not even empty files, when an import into a new one fails', () => {
+    const dir = tempDir();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      '\uFEFFimverse: plant/v1\nprefix: 88.100.9\ntwins:\n  - id: a\n    model: Machine\n    properties: { state: exploded }\n',
+    );
+    const data = join(dir, 'data');
+    for (const command of [
+      ['twin', 'import'],
+      ['plant', 'apply'],
+    ]) {
+      const result = imverse(...command, file, '--data', data);
+      expect(result.code, command.join(' ')).toBe(1);
+      expect(result.err).toContain('IMV_IMPORT_INVALID');
+      expect(existsSync(data), command.join(' ')).toBe(false);
+    }
+    // In a data directory that holds a plant, a refused import adds no file and no twin.
+    expect(imverse('twin', 'import', 'examples/demo-plant.yaml', '--data', data).code).toBe(0);
+    const before = readdirSync(data).sort();
+    expect(imverse('twin', 'import', file, '--data', data).code).toBe(1);
+    expect(readdirSync(data).sort()).toEqual(before);
+  }, 120_000);
+
+  it('applies a changed plant file: the plan on a dry run, then the changes', () => {
+    const dir = tempDir();
+    const data = join(dir, 'data');
+    const file = join(dir, 'plant.yaml');
+    const plant = (name: string) =>
+      `imverse: plant/v1\nprefix: 88.100.9\ntwins:\n  - id: line\n    model: Line\n    properties: { name: ${name} }\n    contains:\n      - { id: line/filler, model: Station, properties: { stationType: filling } }\n`;
+    writeFileSync(file, plant('Bottling'));
+    const created = imverse('plant', 'apply', file, '--data', data);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain('2 to create');
+    expect(created.out).toContain('+ 88.100.9/line/filler');
+
+    writeFileSync(file, plant('Bottling 1'));
+    const dry = imverse('plant', 'apply', file, '--data', data, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('dry run: nothing was changed');
+    expect(dry.out).toContain('~ 88.100.9/line (name)');
+    const applied = imverse('plant', 'apply', file, '--data', data, '--json');
+    expect(JSON.parse(applied.out)).toMatchObject({ applied: true, counts: { twins: { update: 1 } } });
+    const again = imverse('plant', 'apply', file, '--data', data);
+    expect(again.out).toContain('already matches the file');
+  }, 120_000);
 
   it('validates DTDL files, naming file, path and rule of each problem', () => {
     const dir = tempDir();

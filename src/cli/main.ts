@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startCommand } from './start.js';
 import { modelValidateCommand } from './model-validate.js';
 import { twinImportCommand } from './twin-import.js';
+import { plantApplyCommand } from './plant-apply.js';
 import { queryCommand } from './query.js';
 import { tokenCreateCommand } from './token.js';
 import { runCommand } from './run.js';
@@ -78,6 +79,25 @@ twin
   .argument('<file>', 'plant file, e.g. examples/demo-plant.yaml')
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((file: string, options) => runCommand(() => twinImportCommand(file, options)));
+
+const plant = program.command('plant').description('Plant files: the declarative description of a plant');
+plant
+  .command('apply')
+  .description(
+    'Make the stored plant match a plant file: shows the plan (create, update, delete, relationships ' +
+      'added and removed) and applies it in one transaction',
+  )
+  .argument('<file>', 'plant file, e.g. examples/demo-plant.yaml')
+  .option('-d, --data <dir>', 'data directory (default ./data); the platform must not be running on it')
+  .option('--url <url>', 'apply through a running platform instead, e.g. http://127.0.0.1:8470')
+  .option('--token <token>', 'API token for --url (default IMVERSE_TOKEN); needs the writer role')
+  .option('--dry-run', 'show the plan; change nothing')
+  .option(
+    '--prune',
+    'delete stored twins under the prefix that the file no longer names (never their history)',
+  )
+  .option('--json', 'print the plan as JSON')
+  .action((file: string, options) => runCommand(() => plantApplyCommand(file, options)));
 
 program
   .command('query')

@@ -1,5 +1,6 @@
 // Reads the configuration layers for a command: imverse.yaml, environment, flags.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readUserText } from '../core/user-text.js';
 import { parse } from 'yaml';
 import { configFromEnv, resolveConfig, type Config } from '../core/config.js';
 import { ImverseError } from '../core/errors.js';
@@ -10,7 +11,7 @@ export function loadConfig(flags: Record<string, unknown>, configFile?: string):
   if (file !== undefined) {
     let values: unknown;
     try {
-      values = parse(readFileSync(file, 'utf8')) ?? {};
+      values = parse(readUserText(file)) ?? {};
     } catch (error) {
       throw new ImverseError(
         'IMV_CONFIG_INVALID',

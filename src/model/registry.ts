@@ -62,6 +62,13 @@ export class ModelRegistry {
     return added;
   }
 
+  /** A copy to try additions on (a dry run) without changing this registry; entries are shared, immutable. */
+  fork(): ModelRegistry {
+    const copy = new ModelRegistry(this.#options);
+    for (const [id, entry] of this.#models) copy.#models.set(id, entry);
+    return copy;
+  }
+
   /** Like add() but registers nothing: returns the issues (empty when valid). */
   validate(documents: ReadonlyArray<ModelDocument>): Issue[] {
     const { issues, parsed } = this.#check(documents);

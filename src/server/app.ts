@@ -22,6 +22,7 @@ import { registerOpenApi } from './openapi.js';
 import { Metrics, type ConnectorStatus } from './metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { twinRoutes } from './routes/twins.js';
+import { plantRoutes } from './routes/plant.js';
 import { relationshipRoutes } from './routes/relationships.js';
 import { queryRoutes } from './routes/query.js';
 import { resolveRoutes } from './routes/resolve.js';
@@ -186,6 +187,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pageRoutes, deps);
   await app.register(modelRoutes, deps);
   await app.register(twinRoutes, deps);
+  await app.register(plantRoutes, deps);
   await app.register(relationshipRoutes, deps);
   await app.register(queryRoutes, deps);
   await app.register(resolveRoutes, deps);

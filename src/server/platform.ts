@@ -10,7 +10,7 @@ import { ModelRegistry } from '../model/registry.js';
 import { loadOntology } from '../model/ontology/load.js';
 import { SqliteTwinStore } from '../twin/sqlite-store.js';
 import { TwinGraph } from '../twin/TwinGraph.js';
-import { parsePlant } from '../twin/plant.js';
+import { importPlant, readPlantFile } from './plant-file.js';
 import { SqliteHistoryStore } from '../history/sqlite-store.js';
 import type { HistoryStore } from '../history/store.js';
 import { connectMqttSource, type MqttSource } from '../ingest/mqtt/client.js';
@@ -112,28 +112,6 @@ export async function openCore(
   };
 }
 
-/** Imports a plant file (YAML or JSON) into the graph: its custom models, then its twins. */
-export async function importPlantFile(
-  graph: TwinGraph,
-  file: string | URL,
-  onProgress?: (
-    progress: { twins: number; relationships: number },
-    total: { twins: number; relationships: number },
-  ) => void,
-): Promise<{ twins: number; relationships: number }> {
-  const plant = parsePlant(readFileSync(file, 'utf8'), String(file));
-  const newModels = plant.models.filter((model) => {
-    const id = (model.content as { '@id'?: unknown })['@id'];
-    return typeof id !== 'string' || !graph.models.has(id);
-  });
-  if (newModels.length > 0) await graph.addModels(newModels);
-  const total = { twins: plant.twins.length, relationships: plant.relationships.length };
-  return graph.importTwins(
-    { twins: plant.twins, relationships: plant.relationships },
-    onProgress && ((progress) => onProgress(progress, total)),
-  );
-}
-
 export const DEMO_MAPPINGS = new URL('../../examples/demo-mappings.yaml', import.meta.url);
 
 /** The topic mappings: the configured file, else mappings.yaml in the data directory, else (demo) the demo's. */
@@ -202,7 +180,7 @@ export async function startPlatform(
   const core = await openCore(config, logger);
   let seeded = 0;
   if (config.demo && (await core.store.countTwins()) === 0 && existsSync(DEMO_PLANT)) {
-    seeded = (await importPlantFile(core.graph, DEMO_PLANT)).twins;
+    seeded = (await importPlant(core.graph, readPlantFile(DEMO_PLANT))).twins;
     logger.info({ twins: seeded }, 'demo plant imported');
   }
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));

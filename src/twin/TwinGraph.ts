@@ -7,11 +7,13 @@ import { EVENT_TYPES, type ImverseEvent, type Page, type RelationshipDoc } from 
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
-import { contentOf, etagOf } from './doc.js';
+import { contentOf, etagOf, systemFieldsOf } from './doc.js';
 import { applyPatch, checkPatch } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
 import { TenantScope } from './TenantScope.js';
 import { checkImport, type ImportInput } from './import-check.js';
+import { applyPlant, type PlantApplyOptions, type PlantApplyResult } from './plant-apply.js';
+import type { PlantDefinition } from './plant.js';
 
 export type { ImportInput } from './import-check.js';
 import { expectedVersion, versionMismatch } from './preconditions.js';
@@ -325,7 +327,7 @@ export class TwinGraph {
     }
     const expected = expectedVersion(preconditions.ifMatch, existing.version);
     const replaced = await this.store.replaceRelationship(
-      { ...pickSystem(existing.doc), ...fields.properties } as RelationshipDoc,
+      { ...systemFieldsOf(existing.doc), ...fields.properties } as RelationshipDoc,
       expected,
     );
     await this.publish([relationshipEvent(EVENT_TYPES.relationshipUpdated, replaced.doc, twin.model)]);
@@ -564,6 +566,21 @@ export class TwinGraph {
     return counts;
   }
 
+  /** Makes the stored plant match a plant file in one transaction (or, dry, only reports the plan). */
+  async applyPlant(plant: PlantDefinition, options: PlantApplyOptions = {}): Promise<PlantApplyResult> {
+    return applyPlant(
+      {
+        store: this.store,
+        models: this.models,
+        scope: this.scope,
+        now: this.now,
+        publish: (events) => this.publish(events),
+      },
+      plant,
+      options,
+    );
+  }
+
   // ---- Helpers
 
   private pageOf(request: PageRequest, key: string): { offset: number; pageSize: number } {
@@ -622,10 +639,4 @@ function throwIfIssues(
   const located = at === '' ? issues : issues.map((issue) => ({ ...issue, path: `${at}${issue.path}` }));
   const first = located[0]!;
   throw new ValidationError(code, `${subject}: ${first.path || '/'}: ${first.message}`, { issues: located });
-}
-
-function pickSystem(doc: RelationshipDoc): Record<string, unknown> {
-  const system: Record<string, unknown> = {};
-  for (const key of Object.keys(doc)) if (key.startsWith('$')) system[key] = doc[key];
-  return system;
 }

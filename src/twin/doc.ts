@@ -18,6 +18,13 @@ export function contentOf(doc: Record<string, unknown>): Record<string, unknown>
   return content;
 }
 
+/** The $-prefixed system fields of a document: what stays when its content is replaced. */
+export function systemFieldsOf(doc: Record<string, unknown>): Record<string, unknown> {
+  const system: Record<string, unknown> = {};
+  for (const key of Object.keys(doc)) if (key.startsWith('$')) system[key] = doc[key];
+  return system;
+}
+
 /** Longer strings are not indexed for queries (the query compiler knows this too). */
 export const MAX_INDEXED_STRING = 256;
 /** Object fields are indexed to this depth (top level = 1). */

@@ -14,7 +14,9 @@ import {
 import { RowBatcher } from './sqlite-batch.js';
 import { TWIN_STORE_SCHEMA } from './sqlite-schema.js';
 import type {
+  AppliedChanges,
   BulkProgress,
+  ChangeSet,
   FieldUpdate,
   NewRelationship,
   ScannedLink,
@@ -126,18 +128,20 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async insertModels(models: readonly StoredModel[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const model of models) {
-        try {
-          this.stmt.insertModel.run(model.id, JSON.stringify(model.document), model.uploadTime);
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new ConflictError('IMV_MODEL_EXISTS', `Model ${model.id} already exists`, { cause: error });
-          }
-          throw error;
+    this.db.transaction(() => this.insertModelsNow(models))();
+  }
+
+  private insertModelsNow(models: readonly StoredModel[]): void {
+    for (const model of models) {
+      try {
+        this.stmt.insertModel.run(model.id, JSON.stringify(model.document), model.uploadTime);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictError('IMV_MODEL_EXISTS', `Model ${model.id} already exists`, { cause: error });
         }
+        throw error;
       }
-    })();
+    }
   }
 
   async deleteModel(id: string): Promise<void> {
@@ -188,18 +192,20 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async replaceTwin(draft: TwinDraft, expectedVersion: number): Promise<StoredTwin> {
-    return this.db.transaction(() => {
-      const row = this.stmt.getTwin.get(draft.$dtId) as Row | undefined;
-      if (row === undefined) throw twinNotFound(draft.$dtId);
-      const current = row.version as number;
-      if (current !== expectedVersion) throw versionMismatch(draft.$dtId, current, expectedVersion);
-      const pk = row.pk as number;
-      const version = current + 1;
-      const doc = withEtag(draft, version);
-      this.stmt.updateTwin.run(doc.$metadata.$model, version, JSON.stringify(doc), pk);
-      this.reindex(pk, JSON.parse(row.doc as string) as TwinDoc, doc);
-      return { id: doc.$dtId, model: doc.$metadata.$model, version, doc };
-    })();
+    return this.db.transaction(() => this.replaceTwinNow(draft, expectedVersion))();
+  }
+
+  private replaceTwinNow(draft: TwinDraft, expectedVersion: number): StoredTwin {
+    const row = this.stmt.getTwin.get(draft.$dtId) as Row | undefined;
+    if (row === undefined) throw twinNotFound(draft.$dtId);
+    const current = row.version as number;
+    if (current !== expectedVersion) throw versionMismatch(draft.$dtId, current, expectedVersion);
+    const pk = row.pk as number;
+    const version = current + 1;
+    const doc = withEtag(draft, version);
+    this.stmt.updateTwin.run(doc.$metadata.$model, version, JSON.stringify(doc), pk);
+    this.reindex(pk, JSON.parse(row.doc as string) as TwinDoc, doc);
+    return { id: doc.$dtId, model: doc.$metadata.$model, version, doc };
   }
 
   private reindex(pk: number, before: TwinDoc, after: TwinDoc): void {
@@ -258,24 +264,29 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async deleteTwin(id: string, expectedVersion?: number): Promise<RelationshipDoc[]> {
-    return this.db.transaction(() => {
-      const row = this.stmt.getTwin.get(id) as Row | undefined;
-      if (row === undefined) throw twinNotFound(id);
-      if (expectedVersion !== undefined && row.version !== expectedVersion) {
-        throw versionMismatch(id, row.version as number, expectedVersion);
-      }
-      const pk = row.pk as number;
-      const removed: RelationshipDoc[] = [];
-      for (const rel of this.stmt.relationshipsOfTwin.all({ pk }) as Row[]) {
-        this.stmt.deleteRelationship.run(rel.pk);
-        removed.push(JSON.parse(rel.doc as string) as RelationshipDoc);
-      }
-      for (const [name, value] of indexedValues(JSON.parse(row.doc as string) as TwinDoc)) {
-        this.stmt.deleteProp.run(name, value, pk);
-      }
-      this.stmt.deleteTwin.run(pk);
-      return removed;
-    })();
+    return this.db.transaction(() => this.deleteTwinNow(id, expectedVersion).relationships)();
+  }
+
+  private deleteTwinNow(
+    id: string,
+    expectedVersion?: number,
+  ): { twin: StoredTwin; relationships: RelationshipDoc[] } {
+    const row = this.stmt.getTwin.get(id) as Row | undefined;
+    if (row === undefined) throw twinNotFound(id);
+    if (expectedVersion !== undefined && row.version !== expectedVersion) {
+      throw versionMismatch(id, row.version as number, expectedVersion);
+    }
+    const pk = row.pk as number;
+    const removed: RelationshipDoc[] = [];
+    for (const rel of this.stmt.relationshipsOfTwin.all({ pk }) as Row[]) {
+      this.stmt.deleteRelationship.run(rel.pk);
+      removed.push(JSON.parse(rel.doc as string) as RelationshipDoc);
+    }
+    for (const [name, value] of indexedValues(JSON.parse(row.doc as string) as TwinDoc)) {
+      this.stmt.deleteProp.run(name, value, pk);
+    }
+    this.stmt.deleteTwin.run(pk);
+    return { twin: toStoredTwin(row), relationships: removed };
   }
 
   async countTwins(): Promise<number> {
@@ -330,14 +341,16 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async replaceRelationship(doc: RelationshipDoc, expectedVersion: number): Promise<StoredRelationship> {
-    return this.db.transaction(() => {
-      const { pk, version: current } = this.relationshipRow(doc.$sourceId, doc.$relationshipId);
-      if (current !== expectedVersion) throw versionMismatch(doc.$relationshipId, current, expectedVersion);
-      const version = current + 1;
-      const next = { ...doc, $etag: `W/"${version}"` };
-      this.stmt.updateRelationship.run(version, JSON.stringify(next), pk);
-      return { version, doc: next };
-    })();
+    return this.db.transaction(() => this.replaceRelationshipNow(doc, expectedVersion))();
+  }
+
+  private replaceRelationshipNow(doc: RelationshipDoc, expectedVersion: number): StoredRelationship {
+    const { pk, version: current } = this.relationshipRow(doc.$sourceId, doc.$relationshipId);
+    if (current !== expectedVersion) throw versionMismatch(doc.$relationshipId, current, expectedVersion);
+    const version = current + 1;
+    const next = { ...doc, $etag: `W/"${version}"` };
+    this.stmt.updateRelationship.run(version, JSON.stringify(next), pk);
+    return { version, doc: next };
   }
 
   private relationshipRow(
@@ -457,6 +470,44 @@ export class SqliteTwinStore implements TwinStore {
       depth: row.depth as number,
       twin: JSON.parse(row.doc as string) as TwinDoc,
     }));
+  }
+
+  async applyChanges(changes: ChangeSet): Promise<AppliedChanges> {
+    return this.db.transaction((): AppliedChanges => {
+      if (changes.models.length > 0) this.insertModelsNow(changes.models);
+      const deletedRelationships: RelationshipDoc[] = [];
+      for (const { source, id } of changes.deleteRelationships) {
+        const row = this.relationshipRow(source, id);
+        this.stmt.deleteRelationship.run(row.pk);
+        deletedRelationships.push(JSON.parse(row.doc) as RelationshipDoc);
+      }
+      const deletedTwins: StoredTwin[] = [];
+      for (const id of changes.deleteTwins) {
+        const { twin, relationships } = this.deleteTwinNow(id);
+        deletedTwins.push(twin);
+        deletedRelationships.push(...relationships);
+      }
+      const insertedTwins = changes.insertTwins.map((draft) => this.insertTwinNow(draft));
+      const replacedTwins = changes.replaceTwins.map(({ draft, expectedVersion }) =>
+        this.replaceTwinNow(draft, expectedVersion),
+      );
+      const insertedRelationships = changes.insertRelationships.map((rel) => {
+        const sourcePk = this.stmt.pkOf.get(rel.source) as number | undefined;
+        if (sourcePk === undefined) throw twinNotFound(rel.source);
+        return this.insertRelationshipNow(rel, sourcePk, this.targetPk(rel.target));
+      });
+      const replacedRelationships = changes.replaceRelationships.map(({ doc, expectedVersion }) =>
+        this.replaceRelationshipNow(doc, expectedVersion),
+      );
+      return {
+        deletedRelationships,
+        deletedTwins,
+        insertedTwins,
+        replacedTwins,
+        insertedRelationships,
+        replacedRelationships,
+      };
+    })();
   }
 
   async bulkInsert(

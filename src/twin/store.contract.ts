@@ -276,5 +276,57 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       await store.insertTwin(draft('P/x', {}, 'dtmi:b;1'));
       expect(await store.countTwinsOfModels(['dtmi:b;1', 'dtmi:c;1'])).toBe(1);
     });
+    it('applies a change set in one transaction, and nothing of it when one change fails', async () => {
+      await store.insertTwin(draft('P/line', { name: 'Line' }));
+      await store.insertTwin(draft('P/old', { name: 'Old' }));
+      await store.insertTwin(draft('P/keep', { name: 'Keep' }));
+      await store.insertRelationship(rel('P/line', 'c-old', 'contains', 'P/old'));
+      await store.insertRelationship(rel('P/line', 'c-keep', 'contains', 'P/keep'));
+      const empty = {
+        models: [],
+        deleteRelationships: [],
+        deleteTwins: [],
+        insertTwins: [],
+        replaceTwins: [],
+        insertRelationships: [],
+        replaceRelationships: [],
+      };
+      const failing = {
+        ...empty,
+        models: [{ id: 'dtmi:x;1', document: {}, uploadTime: now }],
+        deleteTwins: ['P/old'],
+        insertTwins: [draft('P/new')],
+        // Stale: the twin is at version 1.
+        replaceTwins: [{ draft: draft('P/keep', { name: 'Kept' }), expectedVersion: 7 }],
+      };
+      await expect(store.applyChanges(failing)).rejects.toMatchObject({ code: 'IMV_PRECONDITION_FAILED' });
+      expect(await store.getTwin('P/old')).toBeDefined();
+      expect(await store.getTwin('P/new')).toBeUndefined();
+      expect(await store.listModels()).toEqual([]);
+      expect(await store.getRelationship('P/line', 'c-old')).toBeDefined();
+
+      const applied = await store.applyChanges({
+        ...empty,
+        models: [{ id: 'dtmi:x;1', document: {}, uploadTime: now }],
+        deleteRelationships: [{ source: 'P/line', id: 'c-keep' }],
+        deleteTwins: ['P/old'],
+        insertTwins: [draft('P/new', { name: 'New' })],
+        replaceTwins: [{ draft: draft('P/keep', { name: 'Kept' }), expectedVersion: 1 }],
+        insertRelationships: [rel('P/line', 'c-new', 'contains', 'P/new')],
+      });
+      expect(applied.deletedTwins.map((t) => t.id)).toEqual(['P/old']);
+      expect(applied.deletedRelationships.map((r) => r.$relationshipId).sort()).toEqual(['c-keep', 'c-old']);
+      expect(applied.insertedTwins.map((t) => t.id)).toEqual(['P/new']);
+      expect(applied.replacedTwins[0]).toMatchObject({ id: 'P/keep', version: 2 });
+      expect(applied.insertedRelationships[0]?.doc.$targetId).toBe('P/new');
+      expect(await store.getTwin('P/old')).toBeUndefined();
+      expect((await store.getTwin('P/keep'))?.doc.name).toBe('Kept');
+      expect((await store.listModels()).map((m) => m.id)).toEqual(['dtmi:x;1']);
+      const contained = await store.listRelationships('P/line', { direction: 'out', offset: 0, limit: 10 });
+      expect(contained.map((r) => r.$targetId)).toEqual(['P/new']);
+      // The property index follows: the replaced twin is found by its new name.
+      const scanned = await store.scanTwinFields(['name']);
+      expect(scanned.map((t) => t.values[0])).toEqual(['Kept', 'Line', 'New']);
+    });
   });
 }

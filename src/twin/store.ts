@@ -85,6 +85,36 @@ export interface BulkProgress {
   readonly relationships: number;
 }
 
+/**
+ * Many changes written in one transaction, all or none: a declarative plant apply. Applied in this
+ * order: models, relationship deletions, twin deletions (with every relationship from or to them),
+ * twin insertions, twin replacements, relationship insertions, relationship replacements.
+ */
+export interface ChangeSet {
+  readonly models: readonly StoredModel[];
+  readonly deleteRelationships: ReadonlyArray<{ readonly source: string; readonly id: string }>;
+  readonly deleteTwins: readonly string[];
+  readonly insertTwins: readonly TwinDraft[];
+  /** Each replaced only if still at `expectedVersion` (else PreconditionFailedError, and nothing is written). */
+  readonly replaceTwins: ReadonlyArray<{ readonly draft: TwinDraft; readonly expectedVersion: number }>;
+  readonly insertRelationships: readonly NewRelationship[];
+  readonly replaceRelationships: ReadonlyArray<{
+    readonly doc: RelationshipDoc;
+    readonly expectedVersion: number;
+  }>;
+}
+
+/** What a change set wrote, for the events that announce it. */
+export interface AppliedChanges {
+  /** Relationships deleted explicitly or with a deleted twin. */
+  readonly deletedRelationships: readonly RelationshipDoc[];
+  readonly deletedTwins: readonly StoredTwin[];
+  readonly insertedTwins: readonly StoredTwin[];
+  readonly replacedTwins: readonly StoredTwin[];
+  readonly insertedRelationships: readonly StoredRelationship[];
+  readonly replacedRelationships: readonly StoredRelationship[];
+}
+
 export interface TwinStore {
   // Models
   listModels(): Promise<StoredModel[]>;
@@ -151,6 +181,9 @@ export interface TwinStore {
     relationships: readonly NewRelationship[],
     onProgress?: (progress: BulkProgress) => void,
   ): Promise<void>;
+
+  /** Writes a change set in one transaction: every change or none. */
+  applyChanges(changes: ChangeSet): Promise<AppliedChanges>;
 
   close(): Promise<void>;
 }

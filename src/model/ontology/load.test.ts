@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../registry.js';
+import { validateTwinContent } from '../validate-value.js';
 import { loadOntology, modelIdForShortName, ONTOLOGY_PREFIX } from './load.js';
 
 type Json = Record<string, unknown>;
@@ -161,6 +162,40 @@ describe('built-in ontology', () => {
       const name = id.slice(ONTOLOGY_PREFIX.length, -2);
       expect(doc, name).toContain(`| \`${name}\``);
     }
+  });
+
+  it('lists every closed value list, and every open one, in docs/ontology.md', () => {
+    const doc = readFileSync(new URL('../../../docs/ontology.md', import.meta.url), 'utf8');
+    const rows = new Map<string, string>();
+    for (const match of doc.matchAll(/^\| `(\w+)` +\| `(\w+)` +\| ([^|]+)\|$/gm)) {
+      rows.set(`${match[1]}.${match[2]}`, match[3]!.trim());
+    }
+    for (const [id, model] of byId) {
+      const name = id.slice(ONTOLOGY_PREFIX.length, -2);
+      for (const content of model.contents as Json[]) {
+        const schema = content.schema as Json | string;
+        const key = `${name}.${content.name as string}`;
+        if (typeof schema === 'object' && schema['@type'] === 'Enum') {
+          const values = (schema.enumValues as Json[]).map((v) => v.enumValue).join(', ');
+          expect(rows.get(key), key).toBe(values);
+        } else if (/Any word the plant uses/.test(String(content.description))) {
+          expect(schema, key).toBe('string');
+          expect(rows.has(key), key).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('accepts a plant’s own words in open lists and refuses them in closed ones', () => {
+    const registry = new ModelRegistry();
+    registry.add(docs);
+    const valid = (model: string, content: Json) =>
+      validateTwinContent(registry, modelIdForShortName(model), content).map((issue) => issue.path);
+    expect(valid('Station', { stationType: 'filling' })).toEqual([]);
+    expect(valid('Machine', { machineType: 'capper' })).toEqual([]);
+    expect(valid('Workshop', { discipline: 'bottling' })).toEqual([]);
+    expect(valid('Sensor', { sensorType: 'fillLevel' })).toEqual([]);
+    expect(valid('Station', { state: 'filling' })).toEqual(['/state']);
   });
 
   it('maps short names to model ids', () => {
