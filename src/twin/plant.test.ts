@@ -6,7 +6,7 @@ import { ValidationError, type Issue } from '../core/errors.js';
 import { loadOntology } from '../model/ontology/load.js';
 import { ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
-import { defaultRelationshipId, parsePlant, type PlantDefinition } from './plant.js';
+import { defaultRelationshipId, parsePlant, TOP_KEYS, type PlantDefinition } from './plant.js';
 
 const GOOD = `
 imverse: plant/v1
@@ -585,6 +585,11 @@ describe('docs/plant-format.md', () => {
     expect(examples.length).toBeGreaterThan(0);
     for (const example of examples)
       expect(parsePlant(example, 'example.yaml').twins.length).toBeGreaterThan(0);
+  });
+
+  it('lists every top-level key in its table', () => {
+    const table = doc.slice(doc.indexOf('## The top level'), doc.indexOf('## Twin entries'));
+    for (const key of TOP_KEYS) expect(table, key).toMatch(new RegExp(`^\\| \`${key}\` +\\|`, 'm'));
   });
 
   it('shows the issue the demo plant really gives for a misspelt target', () => {

@@ -50,7 +50,8 @@ export interface PlantDefinition {
 
 export const PLANT_FORMAT = 'plant/v1';
 
-const TOP_KEYS = ['imverse', 'prefix', 'models', 'twins', 'relationships', 'simulation'];
+/** The keys a plant file may have at its top level (docs/plant-format.md lists each). */
+export const TOP_KEYS = ['imverse', 'prefix', 'models', 'twins', 'relationships', 'simulation'] as const;
 /** Relationships that can be written by nesting the target twins under the source twin. */
 export const NESTING_RELATIONSHIPS = ['contains', 'hosts'] as const;
 const TWIN_KEYS = ['id', 'model', 'properties', ...NESTING_RELATIONSHIPS, 'relationships'];
