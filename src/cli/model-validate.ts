@@ -1,6 +1,6 @@
 // `imverse model validate FILE…`: checks DTDL files offline; exit 1 when any is invalid.
-import { readFileSync } from 'node:fs';
 import type { Issue } from '../core/errors.js';
+import { readUserText } from '../core/user-text.js';
 import { ModelRegistry } from '../model/registry.js';
 import { loadOntology } from '../model/ontology/load.js';
 
@@ -11,7 +11,7 @@ export async function modelValidateCommand(files: string[], options: { json?: bo
   const issues: Issue[] = [];
   for (const file of files) {
     try {
-      documents.push({ source: file, content: JSON.parse(readFileSync(file, 'utf8')) as unknown });
+      documents.push({ source: file, content: JSON.parse(readUserText(file)) as unknown });
     } catch (error) {
       issues.push({
         file,

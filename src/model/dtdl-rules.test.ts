@@ -175,19 +175,34 @@ describe('members and types', () => {
       'type-cotype-reserved',
       '/contents/0/@type',
     ));
-  it('member-undefined: an informally co-typed v2 element may not use DTDL terms or DTMIs as members', () => {
+  it('an informally co-typed v2 element may carry any member, DTDL terms and DTMIs included', () => {
+    // The spec's Allowance cases: the undefined co-type may define these members.
     const commercial = { '@type': ['Property', 'Commercial'] };
+    const extra = {
+      target: 'dtmi:test:Other;1',
+      boolean: null,
+      'dtmi:test:brand;1': 'x',
+      'dtmi:bad//name': 1,
+    };
+    expect(issues(v2({}, [prop('string', { ...commercial, ...extra })]))).toEqual([]);
+  });
+  it('member-invalid-dtmi, member-undefined: a v3 element informal through an extension needs terms or DTMIs', () => {
+    const registry = new ModelRegistry({ allowUndefinedExtensions: true });
+    const doc = (member: string): unknown =>
+      v3({ '@context': ['dtmi:dtdl:context;3', 'dtmi:example:flavors;1'] }, [
+        prop('string', { '@type': ['Property', 'Flavor'], [member]: 1 }),
+      ]);
+    expect(registry.validate([{ content: doc('sweetness') }])).toEqual([]);
+    expect(registry.validate([{ content: doc('dtmi:example:sweetness;1') }])).toEqual([]);
     expectRule(
-      issues(v2({}, [prop('string', { ...commercial, target: 'dtmi:test:Other;1' })])),
-      'member-undefined',
-      '/contents/0/target',
+      registry.validate([{ source: 'doc0.json', content: doc('dtmi:bad//name') }]),
+      'member-invalid-dtmi',
+      '/contents/0/dtmi:bad~1~1name',
     );
     expectRule(
-      issues(v2({}, [prop('string', { ...commercial, 'dtmi:test:brand;1': 'x' })])),
+      registry.validate([{ source: 'doc0.json', content: doc('http://example.com/sweetness') }]),
       'member-undefined',
     );
-    // names that are neither: fine
-    expect(issues(v2({}, [prop('string', { ...commercial, 'dtmi:bad//name': 1, brand: 'x' })]))).toEqual([]);
   });
   it('type-undefined: v3 undefined co-type without extension', () =>
     expectRule(issues(v3({ '@type': ['Interface', 'Foobar'] })), 'type-undefined', '/@type'));
@@ -297,11 +312,12 @@ describe('schemas', () => {
     expect(issues(v3({}, [prop(arr)]))).toEqual([]);
     expect(issues(v2({}, [{ '@type': 'Telemetry', name: 't', schema: arr }]))).toEqual([]);
   });
-  it('schema-depth: more than 5 nested levels', () => {
+  it('schema-depth: more than 5 schema/elementSchema levels below a complex schema', () => {
+    // Five nested Arrays of double have five elementSchema members, the last naming "double".
     const nest = (n: number): unknown =>
       n === 0 ? 'double' : { '@type': 'Array', elementSchema: nest(n - 1) };
-    expect(issues(v3({}, [prop(nest(6))]))).toEqual([]);
-    expectRule(issues(v3({}, [prop(nest(7))])), 'schema-depth', '/contents/0/schema');
+    expect(issues(v3({}, [prop(nest(5))]))).toEqual([]);
+    expectRule(issues(v3({}, [prop(nest(6))])), 'schema-depth', '/contents/0/schema');
   });
   it('schema-ref-unresolved: a schema id not defined in this interface', () =>
     expectRule(issues(v3({}, [prop('dtmi:test:Other;1')])), 'schema-ref-unresolved', '/contents/0/schema'));
@@ -526,5 +542,139 @@ describe('extends', () => {
       'contents-max',
       '/contents',
     );
+  });
+});
+
+describe('elements named by @id, JSON-LD values, extension schemas', () => {
+  const cmd = (extra: Json): Json => ({ '@type': 'Command', name: 'c', ...extra });
+  it('accepts an element written once with an @id and named by it elsewhere in the Interface', () => {
+    const speed = { '@id': 'dtmi:test:speed;1', name: 'speed', schema: 'double' };
+    const [m] = new ModelRegistry().add([
+      {
+        content: v3({}, [
+          cmd({ request: speed }),
+          { ...cmd({ request: ['dtmi:test:speed;1'] }), name: 'd' },
+          prop({ '@type': 'Object', fields: 'dtmi:test:speed;1' }),
+        ]),
+      },
+    ]);
+    expect(m?.commands.get('d')?.request).toMatchObject({ name: 'speed' });
+    expect(m?.properties.get('p')?.schema).toMatchObject({ kind: 'object', fields: [{ name: 'speed' }] });
+  });
+  it('element-ref-unresolved: a DTMI naming no element of the Interface', () =>
+    expectRule(
+      issues(v3({}, [cmd({ request: 'dtmi:test:nowhere;1' })])),
+      'element-ref-unresolved',
+      '/contents/0/request',
+    ));
+  it('type-class: an @id reference to an element of another class', () =>
+    expectRule(
+      issues(v3({}, [{ ...prop('double'), '@id': 'dtmi:test:p;1' }, cmd({ request: 'dtmi:test:p;1' })])),
+      'type-class',
+    ));
+  it('accepts "request": [] (no request)', () => expect(issues(v2({}, [cmd({ request: [] })]))).toEqual([]));
+  it('context-version-nesting: a v3 Field, MapKey or entry of "schemas" cannot switch to v2', () => {
+    const v2ctx = { '@context': 'dtmi:dtdl:context;2' };
+    expectRule(
+      issues(v3({}, [prop({ '@type': 'Object', fields: [{ ...v2ctx, name: 'f', schema: 'double' }] })])),
+      'context-version-nesting',
+      '/contents/0/schema/fields/0/@context',
+    );
+    expectRule(
+      issues(
+        v3({ schemas: [{ ...v2ctx, '@id': 'dtmi:test:A;1', '@type': 'Array', elementSchema: 'double' }] }),
+      ),
+      'context-version-nesting',
+      '/schemas/0/@context',
+    );
+  });
+  it("value-length, localizable-type: a MapKey's descriptive members are checked", () => {
+    const map = (mapKey: Json): unknown =>
+      prop({
+        '@type': 'Map',
+        mapKey: { name: 'k', schema: 'string', ...mapKey },
+        mapValue: { name: 'v', schema: 'double' },
+      });
+    expectRule(
+      issues(v2({}, [map({ comment: 'x'.repeat(513) })])),
+      'value-length',
+      '/contents/0/schema/mapKey/comment',
+    );
+    expectRule(
+      issues(v3({}, [map({ displayName: 42 })])),
+      'localizable-type',
+      '/contents/0/schema/mapKey/displayName',
+    );
+  });
+  it('semantic-type-unit-required: "unit": [] is no unit', () =>
+    expectRule(
+      issues(v2({}, [prop('double', { '@type': ['Property', 'Temperature'], unit: [] })])),
+      'semantic-type-unit-required',
+      '/contents/0',
+    ));
+  it('value-identifier: a Relationship target is a DTMI string, not a value object', () =>
+    expectRule(
+      issues(v3({}, [{ '@type': 'Relationship', name: 'r', target: { '@value': 'dtmi:test:Other;1' } }])),
+      'value-identifier',
+      '/contents/0/target',
+    ));
+  it('accepts JSON-LD value objects and one-value arrays for literals', () => {
+    const enumOf = (enumValue: unknown): unknown =>
+      prop({ '@type': 'Enum', valueSchema: 'integer', enumValues: [{ name: 'one', enumValue }] });
+    expect(issues(v3({}, [enumOf([1])]))).toEqual([]);
+    expect(issues(v3({}, [enumOf({ '@value': 1, '@type': 'xsd:integer' })]))).toEqual([]);
+    expect(issues(v3({ comment: { '@value': 'c', '@type': ['xsd:string'] } }))).toEqual([]);
+    // v2 tolerates other keywords in a value object (discouraged); v3 does not.
+    const writable = { '@value': true, '@type': 'xsd:boolean', '@language': 'en' };
+    expect(issues(v2({}, [prop('double', { writable })]))).toEqual([]);
+    expectRule(issues(v3({}, [prop('double', { writable })])), 'value-boolean', '/contents/0/writable');
+  });
+  it('value-integer: a value object with two types or an @id', () => {
+    const rel = (maxMultiplicity: unknown): unknown => ({
+      '@type': 'Relationship',
+      name: 'r',
+      maxMultiplicity,
+    });
+    expectRule(
+      issues(
+        v2({}, [rel({ '@value': 3, '@type': ['xsd:integer', 'http://www.w3.org/2001/XMLSchema#integer'] })]),
+      ),
+      'value-integer',
+    );
+    expectRule(issues(v2({}, [rel({ '@value': 3, '@id': 'dtmi:test:three;1' })])), 'value-integer');
+  });
+  it('accepts the IoT Central geopoint and vector schemas with its context, not without', () => {
+    const iotc = { '@context': ['dtmi:dtdl:context;2', 'dtmi:iotcentral:context;2'] };
+    const [m] = new ModelRegistry().add([
+      {
+        content: {
+          ...v2({}, [
+            prop('geopoint'),
+            { '@type': 'Telemetry', name: 'accel', schema: 'dtmi:iotcentral:schema:vector;2' },
+          ]),
+          ...iotc,
+        },
+      },
+    ]);
+    expect(m?.properties.get('p')?.schema).toMatchObject({
+      kind: 'object',
+      fields: [{ name: 'lon' }, { name: 'lat' }, { name: 'alt' }],
+    });
+    expect(m?.telemetry.get('accel')?.schema).toMatchObject({
+      kind: 'object',
+      fields: [{ name: 'x' }, { name: 'y' }, { name: 'z' }],
+    });
+    expectRule(issues(v2({}, [prop('geopoint')])), 'schema-unknown', '/contents/0/schema');
+  });
+  it('accepts a QuantitativeTypes unit type as a schema (an Enum of its units) with the extension', () => {
+    const qt = { '@context': ['dtmi:dtdl:context;3', 'dtmi:dtdl:extension:quantitativeTypes;1'] };
+    const [m] = new ModelRegistry().add([{ content: v3(qt, [prop('TemperatureUnit', { writable: true })]) }]);
+    const schema = m?.properties.get('p')?.schema;
+    expect(schema?.kind === 'enum' && schema.values.map((v) => v.value)).toEqual([
+      'degreeCelsius',
+      'degreeFahrenheit',
+      'kelvin',
+    ]);
+    expectRule(issues(v3({}, [prop('TemperatureUnit')])), 'schema-unknown', '/contents/0/schema');
   });
 });

@@ -49,6 +49,9 @@ export function hasUncheckedExtension(ctx: ActiveContext): boolean {
 /**
  * Reads an @context member and merges it into the parent's active context.
  * Returns undefined (with issues) when the element's DTDL version cannot be determined.
+ * `v2InV3` says whether a DTDL v2 element may stand here inside a v3 one: only where v3 accepts
+ * a v2 class too (a schema, a content, a Relationship property, an Interface), not for the parts
+ * v3 redefined (CommandRequest/Response, Field, MapKey/Value, EnumValue, an entry of `schemas`).
  */
 export function readContext(
   value: unknown,
@@ -56,6 +59,7 @@ export function readContext(
   path: string,
   options: ContextOptions,
   report: (path: string, rule: string, message: string) => void,
+  v2InV3 = true,
 ): ActiveContext | undefined {
   const values = Array.isArray(value) ? value : [value];
   // An empty array is an array of strings: it adds nothing to the parent's context (a top-level
@@ -120,6 +124,14 @@ export function readContext(
   if (parent?.version === 2 && version === 3) {
     // DTDL v3 elements may contain v2 ones, not the reverse: v2 defines no v3 element.
     report(path, 'context-version-nesting', 'a DTDL v3 element cannot be nested inside a DTDL v2 element');
+    return undefined;
+  }
+  if (parent?.version === 3 && version === 2 && !v2InV3) {
+    report(
+      path,
+      'context-version-nesting',
+      'here a DTDL v3 element cannot switch to DTDL v2 (allowed only for a schema, a content, a Relationship property or an Interface)',
+    );
     return undefined;
   }
   for (const [key, full] of extensions) {

@@ -11,6 +11,7 @@ import {
 import { LANGUAGE_TAG, LIMITS, type DtdlLimits } from './limits.js';
 import { isReservedTerm } from './reserved.js';
 import { QT1_SEMANTIC_TYPES, V2_SEMANTIC_TYPES, semanticTerm, type SemanticTable } from './semantic-types.js';
+import { isTolerableKeyword, literal } from './value-object.js';
 
 export type Json = Record<string, unknown>;
 
@@ -19,14 +20,15 @@ export interface DocumentScope {
   readonly file: string | undefined;
   readonly issues: Issue[];
   readonly options: ContextOptions;
-  /** Every @id seen in the batch, to enforce uniqueness. */
-  readonly ids: Map<string, { file: string | undefined; path: string }>;
+  /** Every @id seen in the batch, to enforce uniqueness; `node` is the object that declared it. */
+  readonly ids: Map<string, { file: string | undefined; path: string; node?: object }>;
 }
 
-/** Where an element sits: document state plus its active context. */
+/** Where an element sits: document state, its active context and the Interface's elements by @id. */
 export interface Scope {
   readonly doc: DocumentScope;
   readonly ctx: ActiveContext;
+  readonly elements: ReadonlyMap<string, Json>;
 }
 
 export function report(scope: Scope | DocumentScope, path: string, rule: string, message: string): void {
@@ -220,11 +222,17 @@ export function readMembers(
       out.set(term, { value, path: at });
       continue;
     }
-    // An informally co-typed element may carry extra members, but not ones named with a DTDL
-    // term or a DTMI (those would be DTDL's own), unless an extension may define them.
-    if (informal && !(isLanguageName(key, v) && !extensionMayDefine(scope))) continue;
+    // An informally co-typed element may carry extra members: in v2 any (the undefined co-type may
+    // define them), in v3 (where only an extension makes an element informal) ones named by a term
+    // or a well-formed DTMI, as an extension's members are.
+    if (informal && (v === 2 || isTermOrDtmi(key, v))) continue;
     if (informal) {
-      report(scope, at, 'member-undefined', `member "${key}" is not allowed on a ${cls}`);
+      report(
+        scope,
+        at,
+        key.startsWith('dtmi:') ? 'member-invalid-dtmi' : 'member-undefined',
+        `member name "${key}" on a ${cls} must be a term (no ":") or a valid DTMI`,
+      );
     } else if (key.startsWith('dtmi:')) {
       const problem = dtmiProblem(key, v);
       report(
@@ -247,10 +255,9 @@ export function readMembers(
   return out;
 }
 
-/** A member name DTDL reserves: one of its terms, or a well-formed DTMI. */
-function isLanguageName(key: string, version: 2 | 3): boolean {
-  if (key.startsWith('dtmi:')) return dtmiProblem(key, version) === undefined;
-  return !key.includes(':') && (isReservedTerm(key) || classTerm(key, version) !== undefined);
+/** A name an extension could define: a term without ":" or a well-formed DTMI. */
+function isTermOrDtmi(key: string, version: 2 | 3): boolean {
+  return key.startsWith('dtmi:') ? dtmiProblem(key, version) === undefined : !key.includes(':');
 }
 
 /** Unwraps an array that may hold at most (or exactly) one value. */
@@ -268,29 +275,6 @@ function single(member: Member, scope: Scope, what: string, exactlyOne: boolean)
   return member.value[0];
 }
 
-function literal(
-  value: unknown,
-  kind: 'string' | 'integer' | 'boolean',
-): { ok: true; value: unknown } | { ok: false } {
-  const check = (v: unknown): boolean =>
-    kind === 'string'
-      ? typeof v === 'string'
-      : kind === 'boolean'
-        ? typeof v === 'boolean'
-        : Number.isInteger(v) && Math.abs(v as number) <= 2147483647;
-  if (check(value)) return { ok: true, value };
-  if (isObject(value) && '@value' in value) {
-    const keys = Object.keys(value);
-    const xsd = { string: 'string', integer: 'integer', boolean: 'boolean' }[kind];
-    const type = value['@type'];
-    const typeOk =
-      type === undefined || type === `xsd:${xsd}` || type === `http://www.w3.org/2001/XMLSchema#${xsd}`;
-    if (keys.every((k) => k === '@value' || k === '@type') && typeOk && check(value['@value']))
-      return { ok: true, value: value['@value'] };
-  }
-  return { ok: false };
-}
-
 export function readString(
   member: Member | undefined,
   scope: Scope,
@@ -301,7 +285,7 @@ export function readString(
   if (member === undefined) return undefined;
   const raw = single(member, scope, what, exactlyOne);
   if (raw === undefined) return undefined;
-  const lit = literal(raw, 'string');
+  const lit = literal(raw, 'string', scope.ctx.version);
   if (!lit.ok) {
     report(scope, member.path, 'value-string', `${what} must be a string`);
     return undefined;
@@ -314,11 +298,26 @@ export function readString(
   return text;
 }
 
+/**
+ * A member whose value is an identifier (a DTMI), such as a Relationship's `target`. Unlike a
+ * literal, an identifier is never written as a JSON-LD value object ({"@value": ...}).
+ */
+export function readIdentifier(member: Member | undefined, scope: Scope, what: string): string | undefined {
+  if (member === undefined) return undefined;
+  const raw = single(member, scope, what, false);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') {
+    report(scope, member.path, 'value-identifier', `${what} must be a DTMI string`);
+    return undefined;
+  }
+  return raw;
+}
+
 export function readBoolean(member: Member | undefined, scope: Scope, what: string): boolean | undefined {
   if (member === undefined) return undefined;
   const raw = single(member, scope, what, false);
   if (raw === undefined) return undefined;
-  const lit = literal(raw, 'boolean');
+  const lit = literal(raw, 'boolean', scope.ctx.version);
   if (!lit.ok) report(scope, member.path, 'value-boolean', `${what} must be true or false`);
   return lit.ok ? (lit.value as boolean) : undefined;
 }
@@ -327,7 +326,7 @@ export function readInteger(member: Member | undefined, scope: Scope, what: stri
   if (member === undefined) return undefined;
   const raw = single(member, scope, what, false);
   if (raw === undefined) return undefined;
-  const lit = literal(raw, 'integer');
+  const lit = literal(raw, 'integer', scope.ctx.version);
   if (!lit.ok) report(scope, member.path, 'value-integer', `${what} must be an integer (4 bytes)`);
   return lit.ok ? (lit.value as number) : undefined;
 }
@@ -368,7 +367,9 @@ export function readLocalizable(
       let text: unknown = item;
       if (isObject(item)) {
         const keys = Object.keys(item);
-        if (!keys.every((k) => k === '@value' || k === '@language') || typeof item['@value'] !== 'string') {
+        const v = scope.ctx.version;
+        const keysOk = keys.every((k) => k === '@value' || k === '@language' || isTolerableKeyword(k, v));
+        if (!keysOk || typeof item['@value'] !== 'string') {
           report(
             scope,
             at,
@@ -449,6 +450,8 @@ export function readId(
   }
   const id = raw as string;
   const seen = scope.doc.ids.get(id);
+  // An element referenced by its @id is read again where it is referenced: same node, same element.
+  if (seen?.node === obj) return id;
   if (seen !== undefined) {
     report(
       scope,
@@ -458,7 +461,7 @@ export function readId(
     );
     return isInterface ? undefined : id;
   }
-  scope.doc.ids.set(id, { file: scope.doc.file, path: at });
+  scope.doc.ids.set(id, { file: scope.doc.file, path: at, node: obj });
   return id;
 }
 

@@ -17,7 +17,7 @@ export interface DtdlLimits {
   readonly contents: number;
   /** Max elements in the contents hierarchy, including inherited ones (v3). */
   readonly elements: number;
-  /** Max `schema`/`elementSchema` members in a path from a complex schema to another element. */
+  /** Max `schema`/`elementSchema` members in a path down from a complex schema (the last one included). */
   readonly complexSchemaDepth: number;
   readonly enumValuesMin: number;
   readonly enumValuesMax: number;

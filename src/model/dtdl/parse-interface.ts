@@ -12,6 +12,7 @@ import type {
   TelemetryInfo,
 } from '../types.js';
 import { readContext } from './context.js';
+import { dereference, indexElements } from './element-refs.js';
 import {
   COMMON_MEMBERS,
   classTerm,
@@ -21,10 +22,10 @@ import {
   readBoolean,
   readDescriptive,
   readId,
+  readIdentifier,
   readInteger,
   readMembers,
   readName,
-  readString,
   readTypes,
   report,
   type Descriptive,
@@ -35,7 +36,6 @@ import {
 } from './element.js';
 import {
   checkSemantic,
-  complexDepth,
   containsArrayOrGeospatial,
   isComplex,
   parseComplexSchema,
@@ -43,6 +43,7 @@ import {
   parseSchema,
   parseSub,
   resolveSchema,
+  schemaPathLength,
   type Partition,
   type RawSchema,
 } from './schemas.js';
@@ -119,7 +120,7 @@ function parseInterface(
           report(doc, p, r, m),
         );
   if (ctx === undefined) return undefined;
-  const scope: Scope = { doc, ctx };
+  const scope: Scope = { doc, ctx, elements: indexElements(obj) };
   const types = readTypes(obj, scope, path, 'Interface', true);
   if (types === undefined) {
     if (outer === undefined)
@@ -235,14 +236,14 @@ function referenceToInterface(
 function finishSchema(raw: RawSchema, scope: Scope, partition: Partition, path: string): Schema | undefined {
   const schema = resolveSchema(raw, scope, partition);
   if (schema !== undefined && isComplex(schema)) {
-    const depth = complexDepth(schema);
+    const depth = schemaPathLength(schema);
     const max = limitsOf(scope).complexSchemaDepth;
     if (depth > max)
       report(
         scope,
         path,
         'schema-depth',
-        `complex schemas are nested ${depth + 1} deep; at most ${max} "schema"/"elementSchema" levels below a complex schema are allowed`,
+        `this complex schema nests ${depth} "schema"/"elementSchema" levels; at most ${max} are allowed`,
       );
   }
   return schema;
@@ -270,7 +271,7 @@ function parseContent(
           report(doc, p, r, m),
         );
   if (ctx === undefined) return;
-  const scope: Scope = { doc, ctx };
+  const scope: Scope = { doc, ctx, elements: outer.elements };
   const typeList = Array.isArray(item['@type']) ? item['@type'] : [item['@type']];
   const classes = typeList
     .map((t) => (typeof t === 'string' ? classTerm(t, ctx.version) : undefined))
@@ -357,6 +358,8 @@ function parseContent(
       let value = m.value;
       let at = m.path;
       if (Array.isArray(value)) {
+        // An empty array is JSON-LD for "no value": a Command without a request (or response).
+        if (value.length === 0) return undefined;
         if (value.length !== 1) {
           report(scope, at, 'member-single-value', `${term} must be one CommandRequest/CommandResponse`);
           return undefined;
@@ -403,7 +406,7 @@ function parseContent(
   if (cls === 'Relationship') {
     const lim = limitsOf(scope);
     const tm = members.get('target');
-    const target = readString(tm, scope, 'target', 2048);
+    const target = readIdentifier(tm, scope, 'target');
     if (target !== undefined && tm !== undefined) {
       const problem = dtmiProblem(target, ctx.version);
       if (problem !== undefined)
@@ -447,8 +450,9 @@ function parseContent(
           'relationship-properties-max',
           `a Relationship may have at most ${lim.relationshipProperties} properties in DTDL v${ctx.version}`,
         );
-      list.forEach((p, i) => {
+      list.forEach((item, i) => {
         const at = Array.isArray(pm.value) ? `${pm.path}/${i}` : pm.path;
+        const p = dereference(item, scope.elements);
         const pt = isObject(p) ? (Array.isArray(p['@type']) ? p['@type'] : [p['@type']]) : [];
         if (!pt.some((t) => typeof t === 'string' && classTerm(t, ctx.version) === 'Property')) {
           return report(

@@ -10,6 +10,8 @@ import {
   type Schema,
 } from '../types.js';
 import { readContext } from './context.js';
+import { dereference } from './element-refs.js';
+import { extensionSchema } from './extension-schemas.js';
 import {
   COMMON_MEMBERS,
   classTerm,
@@ -27,6 +29,7 @@ import {
   type Scope,
 } from './element.js';
 import { QT1_SEMANTIC_TYPES, V2_SEMANTIC_TYPES, semanticTerm } from './semantic-types.js';
+import { literal } from './value-object.js';
 
 export type RawSchema =
   | { kind: 'resolved'; id?: string; schema: Schema }
@@ -97,6 +100,8 @@ export function parseSchema(
       );
       return undefined;
     }
+    const fromExtension = extensionSchema(value, scope.ctx);
+    if (fromExtension !== undefined) return { kind: 'resolved', schema: fromExtension };
     if (isDtmi(value, v)) return { kind: 'ref', id: value, path };
     report(
       scope,
@@ -126,11 +131,16 @@ export function parseComplexSchema(
   const ctx =
     obj['@context'] === undefined
       ? outer.ctx
-      : readContext(obj['@context'], outer.ctx, `${path}/@context`, outer.doc.options, (p, r, m) =>
-          report(outer, p, r, m),
+      : readContext(
+          obj['@context'],
+          outer.ctx,
+          `${path}/@context`,
+          outer.doc.options,
+          (p, r, m) => report(outer, p, r, m),
+          !inSchemas,
         );
   if (ctx === undefined) return undefined;
-  const scope: Scope = { doc: outer.doc, ctx };
+  const scope: Scope = { ...outer, ctx };
   const rawTypes = Array.isArray(obj['@type']) ? obj['@type'] : [obj['@type']];
   const cls = rawTypes
     .map((t) => (typeof t === 'string' ? classTerm(t, ctx.version) : undefined))
@@ -174,6 +184,8 @@ export function parseComplexSchema(
     let keyName: string | undefined;
     if (keyEl !== undefined) {
       keyName = readName(keyEl.members, keyEl.scope, keyEl.path, 'MapKey');
+      // The key's descriptive members are not kept, but they must still be well-formed.
+      readDescriptive(keyEl.members, keyEl.scope);
       const ks = keyEl.members.get('schema');
       if (ks === undefined)
         report(keyEl.scope, keyEl.path, 'member-required', 'a MapKey must have "schema": "string"');
@@ -275,14 +287,15 @@ function parseEnum(
     if (el === undefined) return;
     const name = readName(el.members, el.scope, at, 'EnumValue');
     const m = el.members.get('enumValue');
-    let value = m?.value;
-    if (isObject(value) && '@value' in value) value = value['@value'];
+    // One literal: maybe in a one-value array or written as a JSON-LD value object.
+    const raw = Array.isArray(m?.value) && m.value.length === 1 ? (m.value[0] as unknown) : m?.value;
+    const lit =
+      valueType === 'integer' || valueType === 'string'
+        ? literal(raw, valueType, el.scope.ctx.version)
+        : undefined;
+    const value = lit?.ok ? lit.value : undefined;
     if (m === undefined) report(el.scope, at, 'member-required', 'an EnumValue must have "enumValue"');
-    else if (
-      valueType === 'integer'
-        ? !Number.isInteger(value) || Math.abs(value as number) > 2147483647
-        : valueType === 'string' && typeof value !== 'string'
-    ) {
+    else if (lit?.ok === false) {
       report(
         el.scope,
         m.path,
@@ -328,6 +341,16 @@ export function parseSub(
     value = value[0];
     path = `${path}/0`;
   }
+  value = dereference(value, outer.elements);
+  if (typeof value === 'string' && value.startsWith('dtmi:')) {
+    report(
+      outer,
+      path,
+      'element-ref-unresolved',
+      `"${value}" is the @id of no element in this Interface; write the ${cls} here or give it that @id where it is defined`,
+    );
+    return undefined;
+  }
   if (!isObject(value)) {
     report(outer, path, 'element-object', `a ${cls} must be an object`);
     return undefined;
@@ -335,11 +358,16 @@ export function parseSub(
   const ctx =
     value['@context'] === undefined
       ? outer.ctx
-      : readContext(value['@context'], outer.ctx, `${path}/@context`, outer.doc.options, (p, r, m) =>
-          report(outer, p, r, m),
+      : readContext(
+          value['@context'],
+          outer.ctx,
+          `${path}/@context`,
+          outer.doc.options,
+          (p, r, m) => report(outer, p, r, m),
+          false,
         );
   if (ctx === undefined) return undefined;
-  const scope: Scope = { doc: outer.doc, ctx };
+  const scope: Scope = { ...outer, ctx };
   const types = readTypes(value, scope, path, cls, false);
   if (types === undefined) return undefined;
   if (value['@id'] !== undefined) readId(value, scope, path, false, false);
@@ -408,7 +436,8 @@ export function checkSemantic(
       );
     }
   }
-  if (um === undefined) {
+  // An empty array is JSON-LD for "no value": the unit is still missing.
+  if (um === undefined || (Array.isArray(um.value) && um.value.length === 0)) {
     report(
       scope,
       path,
@@ -492,15 +521,19 @@ function withId<T extends Schema>(schema: T, id: string | undefined): T {
   return id === undefined || 'id' in schema ? schema : { ...schema, id };
 }
 
-/** Longest chain of `schema`/`elementSchema` members from a complex schema to a nested complex schema. */
-export function complexDepth(schema: Schema): number {
+/**
+ * The longest path of `schema`/`elementSchema` members below a complex schema. Every such member
+ * counts, the last one (naming a primitive or an Enum) included: the spec's test suite accepts five
+ * nested Arrays of `boolean` (5) and refuses six (6).
+ */
+export function schemaPathLength(schema: Schema): number {
   switch (schema.kind) {
     case 'array':
-      return isComplex(schema.element) ? 1 + complexDepth(schema.element) : 0;
+      return 1 + schemaPathLength(schema.element);
     case 'map':
-      return isComplex(schema.value) ? 1 + complexDepth(schema.value) : 0;
+      return 1 + schemaPathLength(schema.value);
     case 'object':
-      return Math.max(0, ...schema.fields.map((f) => (isComplex(f.schema) ? 1 + complexDepth(f.schema) : 0)));
+      return Math.max(0, ...schema.fields.map((f) => 1 + schemaPathLength(f.schema)));
     default:
       return 0;
   }

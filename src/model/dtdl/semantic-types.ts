@@ -160,6 +160,16 @@ export const V2_SEMANTIC_TYPES: SemanticTable = table(V2_TYPES, V2_UNITS);
 /** QuantitativeTypes v1 (DTDL v3). */
 export const QT1_SEMANTIC_TYPES: SemanticTable = table(QT1_TYPES, QT1_UNITS);
 
+/**
+ * QuantitativeTypes v1 unit types with their units. Each is also an Enum schema of its units (its
+ * context maps TemperatureUnit to …:enum:TemperatureUnit), so a Property may hold a unit.
+ */
+export const QT1_UNIT_TYPES: ReadonlyMap<string, readonly string[]> = new Map([
+  ...Object.entries(QT1_UNITS).map(([unitType, units]): [string, string[]] => [unitType, w(units)]),
+  // The extension's context names PowerUnit a second time, as EnergyRateUnit.
+  ['EnergyRateUnit', w(QT1_UNITS.PowerUnit ?? '')],
+]);
+
 /** Normalises a semantic type or unit given as a DTMI (dtmi:standard:class:Temperature;2) to its term. */
 export function semanticTerm(value: string, kind: 'class' | 'unit'): string {
   const m = new RegExp(`^dtmi:standard:${kind}:([A-Za-z]+);[23]$`).exec(value);
