@@ -69,5 +69,9 @@ export async function startCommand(options: {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `kill -HUP`: read the mapping file and sources.yaml again (the platform logs the outcome).
+  process.on('SIGHUP', () => {
+    platform.reload('signal').catch((error: unknown) => logger.error({ err: error }, 'reload failed'));
+  });
   await new Promise(() => {});
 }

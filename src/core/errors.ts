@@ -184,10 +184,20 @@ export const ERROR_CODES = {
     title: 'Sparkplug sequence gap',
     hint: 'Messages from this edge node were lost on the way; its data is kept. Check the network and the broker.',
   },
+  IMV_INGEST_PLAIN_PAYLOAD_INVALID: {
+    status: 400,
+    title: 'Plain payload does not convert to the mapped type',
+    hint: "Send the bare value as the type the mapping declares (12.5; true, false, 1 or 0; text up to 4096 characters), or fix the mapping's type (docs/connectors.md).",
+  },
   IMV_CONFIG_INVALID: {
     status: 500,
     title: 'Configuration is invalid',
     hint: 'Fix the setting named in the message (imverse.yaml or IMVERSE_* environment variables).',
+  },
+  IMV_CONFIG_RELOAD_FAILED: {
+    status: 422,
+    title: 'Mappings and sources were not reloaded',
+    hint: 'Fix each issue listed in "issues" (file and path) and reload again; until then the previous mappings and sources stay active.',
   },
   IMV_LIVE_EVENTS_DROPPED: {
     status: 503,

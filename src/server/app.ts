@@ -32,6 +32,8 @@ import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { configReloadRoutes } from './routes/config-reload.js';
+import type { ConfigReloader } from './ingest-config.js';
 import { deviceRoutes } from './routes/devices.js';
 import { studyRoutes } from './studies/study-routes.js';
 import { worldRoutes } from './routes/world.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
   readonly ingestStats: () => unknown;
   /** The same connectors' states in short, for /metrics. */
   readonly connectors?: () => readonly ConnectorStatus[];
+  /** Reloads the mapping file and sources.yaml, for /api/v1/ingest/reload. */
+  readonly configReload?: ConfigReloader;
   /** The data directory, for the studies' results; in memory without one. */
   readonly dataDir?: string;
   readonly tokens: TokenStore;
@@ -195,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes, deps);
   await app.register(telemetryRoutes, deps);
   await app.register(ingestRoutes, deps);
+  await app.register(configReloadRoutes, deps);
   await app.register(deviceRoutes, deps);
   await app.register(studyRoutes, deps);
   await app.register(worldRoutes, deps);

@@ -135,6 +135,34 @@ export class Metrics {
     });
   }
 
+  /** Reloads of the mapping file and sources.yaml since start, by result, and whether the last one worked. */
+  registerConfigReload(
+    reloads: () => { readonly ok: number; readonly failed: number; readonly lastSucceeded: boolean },
+  ): void {
+    const counted = { ok: 0, failed: 0 };
+    new Counter({
+      name: 'imverse_config_reload_total',
+      help: 'Reloads of the mapping file and sources.yaml (file change, SIGHUP, API) since start, by result',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const now = reloads();
+        for (const result of ['ok', 'failed'] as const) {
+          this.inc({ result }, now[result] - counted[result]);
+          counted[result] = now[result];
+        }
+      },
+    });
+    new Gauge({
+      name: 'imverse_config_last_reload_successful',
+      help: 'Whether the last load of the mapping file and sources.yaml succeeded (1) or kept the previous ones (0)',
+      registers: [this.registry],
+      collect() {
+        this.set(reloads().lastSucceeded ? 1 : 0);
+      },
+    });
+  }
+
   /** Collaboration rooms: how many, who is connected, what was refused. */
   registerCollab(stats: () => CollabStats): void {
     new Gauge({

@@ -1,6 +1,6 @@
 // The composition root: opens the stores, loads the models, seeds the demo plant and starts the API.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -13,20 +13,14 @@ import { TwinGraph } from '../twin/TwinGraph.js';
 import { importPlant, readPlantFile } from './plant-file.js';
 import { SqliteHistoryStore } from '../history/sqlite-store.js';
 import type { HistoryStore } from '../history/store.js';
-import { connectMqttSource, type MqttSource } from '../ingest/mqtt/client.js';
-import type { OpcUaSource } from '../ingest/opcua/client.js';
-import { compileSources } from './sources.js';
+import { IngestConfig, loadIngestFiles, type ReloadStatus, type ReloadTrigger } from './ingest-config.js';
 import { IngestPipeline } from '../ingest/IngestPipeline.js';
 import { SqliteDeadLetterStore } from '../ingest/sqlite-dead-letters.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { COMMAND_TOPIC, startVirtualPlant, type RunningVirtualPlant } from './virtual-plant.js';
 import { TokenStore } from './auth/TokenStore.js';
 import { DeviceStore } from './auth/DeviceStore.js';
-import { compileMappings } from '../ingest/mapping/compile.js';
-import type { MappingSet } from '../ingest/mapping/MappingSet.js';
 import { startMqttBroker, type RunningMqttBroker } from '../ingest/mqtt/broker.js';
-import { ImverseError } from '../core/errors.js';
-import { parse as parseYaml } from 'yaml';
 import { buildApp } from './app.js';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
@@ -112,48 +106,8 @@ export async function openCore(
   };
 }
 
-export const DEMO_MAPPINGS = new URL('../../examples/demo-mappings.yaml', import.meta.url);
-
-/** The topic mappings: the configured file, else mappings.yaml in the data directory, else (demo) the demo's. */
-export function loadMappings(config: Pick<Config, 'dataDir' | 'demo' | 'mappingsFile'>): MappingSet {
-  const inDataDir = join(config.dataDir, 'mappings.yaml');
-  const file =
-    config.mappingsFile ??
-    (existsSync(inDataDir)
-      ? inDataDir
-      : config.demo && existsSync(DEMO_MAPPINGS)
-        ? DEMO_MAPPINGS
-        : undefined);
-  if (file === undefined) return compileMappings({ mappings: [] });
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ImverseError('IMV_CONFIG_INVALID', `${String(file)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return compileMappings(parsed, String(file));
-}
-
-/** External sources: the configured file, else sources.yaml in the data directory, else none. */
-export async function loadSources(config: Pick<Config, 'dataDir' | 'sourcesFile'>) {
-  const inDataDir = join(config.dataDir, 'sources.yaml');
-  const file = config.sourcesFile ?? (existsSync(inDataDir) ? inDataDir : undefined);
-  if (file === undefined) return { mqtt: [], opcua: [] };
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ImverseError('IMV_CONFIG_INVALID', `${file}: ${(error as Error).message}`, { cause: error });
-  }
-  return compileSources(parsed, file);
-}
-
-/** Drops undefined members, for options types that do not allow them (exactOptionalPropertyTypes-style). */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
+// The mapping file and sources.yaml are read (and reloaded while running) by ingest-config.ts.
+export { DEMO_MAPPINGS, loadMappings, loadSources } from './ingest-config.js';
 
 export interface RunningPlatform {
   readonly url: string;
@@ -167,6 +121,8 @@ export interface RunningPlatform {
   readonly mqtt?: { readonly url: string; readonly mappings: number; readonly broker: RunningMqttBroker };
   /** The simulated demo plant, publishing to the embedded broker as the device `device`. */
   readonly virtualPlant?: { readonly device: string; readonly running: RunningVirtualPlant };
+  /** Reads the mapping file and sources.yaml again; keeps the ones in force when either is wrong. */
+  reload(trigger?: ReloadTrigger): Promise<ReloadStatus>;
   close(): Promise<void>;
 }
 
@@ -175,9 +131,10 @@ export async function startPlatform(
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningPlatform> {
   // Configuration files first: a mistake in them stops the start before anything is opened.
-  const mappings = loadMappings(config);
-  const sources = await loadSources(config);
+  const ingestFiles = await loadIngestFiles(config);
   const core = await openCore(config, logger);
+  const ingestConfig = new IngestConfig(config, ingestFiles, { sink: core.ingest, logger });
+  const { mappings } = ingestConfig;
   let seeded = 0;
   if (config.demo && (await core.store.countTwins()) === 0 && existsSync(DEMO_PLANT)) {
     seeded = (await importPlant(core.graph, readPlantFile(DEMO_PLANT))).twins;
@@ -186,8 +143,6 @@ export async function startPlatform(
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
   const devices = new DeviceStore(join(config.dataDir, 'auth.sqlite'));
   let broker: RunningMqttBroker | undefined;
-  let mqttSources: MqttSource[] = [];
-  let opcuaSources: OpcUaSource[] = [];
   let virtualPlant: RunningVirtualPlant | undefined;
   // The virtual plant's broker credentials live only in this process: nothing to store or leak.
   const virtualPlantSecret = randomBytes(24).toString('base64url');
@@ -200,8 +155,7 @@ export async function startPlatform(
     ingestStats: () => ({
       sources: core.ingest.counters.snapshot(),
       ...(broker === undefined ? {} : { mqtt: broker.stats() }),
-      ...(mqttSources.length === 0 ? {} : { mqttSources: mqttSources.map((source) => source.stats()) }),
-      ...(opcuaSources.length === 0 ? {} : { opcuaSources: opcuaSources.map((source) => source.stats()) }),
+      ...ingestConfig.sourceStats(),
     }),
     connectors: () => [
       ...(broker === undefined
@@ -214,25 +168,9 @@ export async function startPlatform(
               rebirthsRequested: broker.stats().rebirthsRequested,
             },
           ]),
-      ...mqttSources.map((source, i) => {
-        const stats = source.stats();
-        const { reconnects, rebirthsRequested } = stats;
-        return {
-          connector: `mqtt:${i}`,
-          connected: stats.state === 'connected',
-          reconnects,
-          rebirthsRequested,
-        };
-      }),
-      ...opcuaSources.map((source, i) => {
-        const stats = source.stats();
-        return {
-          connector: sources.opcua[i]!.source,
-          connected: stats.state === 'connected',
-          reconnects: stats.reconnects,
-        };
-      }),
+      ...ingestConfig.connectors(),
     ],
+    configReload: ingestConfig,
     dataDir: config.dataDir,
     tokens,
     devices,
@@ -268,32 +206,11 @@ export async function startPlatform(
         logger,
       });
     }
-    mqttSources = sources.mqtt.map((source, i) =>
-      connectMqttSource({
-        ...source,
-        sink: core.ingest,
-        mappings,
-        source: `mqtt:${i}`,
-        onStateChange: (state, error) =>
-          logger.info({ source: `mqtt:${i}`, state, err: error }, 'mqtt source'),
-      }),
-    );
-    // node-opcua is large and slow to load: only when a server is configured.
-    const { connectOpcUaSource } =
-      sources.opcua.length > 0
-        ? await import('../ingest/opcua/client.js')
-        : { connectOpcUaSource: undefined };
-    opcuaSources = sources.opcua.map((source) =>
-      connectOpcUaSource!({
-        ...withoutUndefined(source),
-        sink: core.ingest,
-        onStateChange: (state, error) =>
-          logger.info({ source: source.source, state, err: error }, 'opc ua source'),
-      }),
-    );
+    await ingestConfig.start();
+    ingestConfig.watch();
   } catch (error) {
     await virtualPlant?.close();
-    await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
+    await ingestConfig.close();
     await broker?.close();
     await app.close();
     throw error;
@@ -311,13 +228,16 @@ export async function startPlatform(
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(broker === undefined
       ? {}
-      : { mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.size, broker } }),
+      : {
+          mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.current.size, broker },
+        }),
     ...(virtualPlant === undefined
       ? {}
       : { virtualPlant: { device: VIRTUAL_PLANT_DEVICE, running: virtualPlant } }),
+    reload: (trigger = 'api') => ingestConfig.reload(trigger),
     async close() {
       await virtualPlant?.close();
-      await Promise.all([...mqttSources, ...opcuaSources].map((source) => source.close()));
+      await ingestConfig.close();
       await broker?.close();
       await app.close();
       tokens.close();

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { compileMappings } from '../mapping/compile.js';
 import type { MappingMatch } from '../mapping/MappingSet.js';
 import { decodePayload } from './decode.js';
@@ -241,5 +243,131 @@ describe('parseTime', () => {
     expect(parseTime(0, limits)).toMatch(/clock/);
     expect(parseTime('yesterday', limits)).toMatch(/ISO 8601/);
     expect(parseTime(null, limits)).toMatch(/null/);
+  });
+});
+
+describe('plain payloads', () => {
+  const PLAIN = compileMappings({
+    mappings: [
+      {
+        topic: 'plc/{m}/state',
+        twin: '88.100.1/{m}',
+        payload: 'plain',
+        field: { field: 'state', type: 'string' },
+      },
+      {
+        topic: 'plc/{m}/speed',
+        twin: '88.100.1/{m}',
+        payload: 'plain',
+        field: { field: 'speed', scale: 0.1 },
+      },
+      {
+        topic: 'plc/{m}/count',
+        twin: '88.100.1/{m}',
+        payload: 'plain',
+        field: { field: 'count', type: 'number' },
+      },
+      {
+        topic: 'plc/{m}/on',
+        twin: '88.100.1/{m}',
+        payload: 'plain',
+        field: { field: 'on', type: 'boolean' },
+      },
+    ],
+  });
+  const plain = (topic: string, text: string | Uint8Array) => decode(PLAIN.match(topic)!, text);
+  const value = (topic: string, text: string) => {
+    const out = plain(topic, text);
+    return out.refused?.code ?? out.points[0]?.value;
+  };
+
+  it('takes a bare word, number or boolean as the mapped field, at the receive time', () => {
+    expect(plain('plc/m1/state', 'running').points).toEqual([
+      { twin: '88.100.1/m1', field: 'state', time: NOW, value: 'running' },
+    ]);
+    expect(value('plc/m1/state', 'running\r\n')).toBe('running');
+    expect(value('plc/m1/state', 'stopped by operator')).toBe('stopped by operator');
+    expect(value('plc/m1/count', '12.5')).toBe(12.5);
+    expect(value('plc/m1/count', ' -3e2\n')).toBe(-300);
+    expect(value('plc/m1/speed', '125')).toBeCloseTo(12.5, 10);
+    expect(value('plc/m1/on', 'true')).toBe(true);
+    expect(value('plc/m1/on', 'FALSE')).toBe(false);
+    expect(value('plc/m1/on', '1')).toBe(true);
+    expect(value('plc/m1/on', '0')).toBe(false);
+  });
+
+  it('takes JSON quoting as part of the text: a plain payload is not JSON', () => {
+    expect(value('plc/m1/state', '"running"')).toBe('"running"');
+  });
+
+  it('refuses, with IMV_INGEST_PLAIN_PAYLOAD_INVALID, text that is not exactly the declared type', () => {
+    for (const [topic, text] of [
+      ['plc/m1/count', 'abc'],
+      ['plc/m1/count', '12,5'],
+      ['plc/m1/count', '0x10'],
+      ['plc/m1/count', 'NaN'],
+      ['plc/m1/count', '1e999'],
+      ['plc/m1/on', 'on'],
+      ['plc/m1/on', 'yes'],
+      ['plc/m1/on', '2'],
+      ['plc/m1/state', ''],
+      ['plc/m1/state', ' \n'],
+      ['plc/m1/state', 'x'.repeat(4097)],
+    ] as const) {
+      expect(value(topic, text), `${topic} ${text.slice(0, 20)}`).toBe('IMV_INGEST_PLAIN_PAYLOAD_INVALID');
+    }
+    expect(plain('plc/m1/count', 'abc').refused?.reason).toBe('count (number): "abc" is not a number');
+    expect(plain('plc/m1/state', Buffer.from([0xff])).refused?.code).toBe('IMV_INGEST_PAYLOAD_MALFORMED');
+  });
+
+  it('reads every finite number back as written (seeded)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
+        expect(value('plc/m1/count', String(d))).toBe(d === 0 ? 0 : d);
+      }),
+      { seed: 20250602, numRuns: 1000 },
+    );
+  });
+
+  it('must say what the text holds', () => {
+    expect(() =>
+      compileMappings({ mappings: [{ topic: 'a/{m}', twin: '88/{m}', payload: 'plain', field: 'state' }] }),
+    ).toThrow(/\/mappings\/0\/field: a plain payload is text: say what it holds/);
+    let issues: readonly { path: string }[] = [];
+    try {
+      compileMappings({
+        mappings: [
+          { topic: 'a/{m}', twin: '88/{m}', payload: 'plain', fields: { s: 'state' } },
+          { topic: 'b/{m}', twin: '88/{m}', payload: 'plain', field: { field: 'state' } },
+          { topic: 'c/{m}', payload: 'plain', field: { field: 'state', type: 'string' } },
+        ],
+      });
+    } catch (error) {
+      issues = (error as { issues: { path: string }[] }).issues;
+    }
+    expect(issues.map((i) => i.path)).toEqual([
+      '/mappings/0/fields',
+      '/mappings/0/field',
+      '/mappings/1/field/type',
+      '/mappings/2/twin',
+    ]);
+  });
+});
+
+describe('docs/connectors.md, plain payloads', () => {
+  it('the example maps a bare state, a scaled number and a PLC boolean', () => {
+    const doc = readFileSync(new URL('../../../docs/connectors.md', import.meta.url), 'utf8');
+    const block = /```yaml\n(# Plain payloads[\s\S]*?)```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    const set = compileMappings(parse(block!), 'docs/connectors.md');
+    const one = (topic: string, text: string) => decode(set.match(topic)!, text).points[0];
+    expect(one('plc/line-1/st-01/cnc/state', 'running\n')).toEqual({
+      twin: '88.100.1/line-1/st-01/cnc',
+      field: 'state',
+      time: NOW,
+      value: 'running',
+    });
+    expect(one('plc/line-1/st-01/cnc/speed', '1250')?.value).toBeCloseTo(125, 10);
+    expect(one('plc/line-1/st-01/cnc/alarm', 'TRUE')).toMatchObject({ field: 'alarm.active', value: true });
   });
 });

@@ -1,5 +1,6 @@
-// Decodes one JSON message payload into points for the twin its topic mapped to. Never throws:
-// a payload that is not JSON is refused whole; a bad value is rejected alone, with its index.
+// Decodes one JSON message payload (or, for `payload: plain`, one bare value as text) into points
+// for the twin its topic mapped to. Never throws: a payload that is not JSON is refused whole; a
+// bad value is rejected alone, with its index.
 import { identifierProblem } from '../../core/id.js';
 import type { Point, Quality, Rejection } from '../points.js';
 import type { FieldKind, FieldMapping, MappingMatch } from '../mapping/MappingSet.js';
@@ -13,6 +14,8 @@ const MAX_OBJECT_DEPTH = 3;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NON_FINITE_TEXT = /^\s*[+-]?(?:nan|inf|infinity)\s*$/i;
 const NUMERIC_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+/** Around a plain value: what `echo` and line-oriented gateways add. */
+const PLAIN_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 const QUALITIES: readonly Quality[] = ['good', 'uncertain', 'bad'];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -291,6 +294,55 @@ function decodeEnvelope(body: unknown, match: MappingMatch, b: Builder): Decoded
   return undefined;
 }
 
+/**
+ * A plain payload: the whole message is one value as text, converted to the kind the mapping
+ * declares. Strict on purpose: a value that is not exactly a number or a boolean is refused, not
+ * guessed at (no "on", "yes" or "12,5").
+ */
+function plainValue(text: string, fm: FieldMapping): Converted {
+  if (text === '') return { problem: 'the payload is empty' };
+  const shown = text.length > 40 ? `"${text.slice(0, 40)}…"` : `"${text}"`;
+  switch (fm.kind) {
+    case 'number': {
+      if (!NUMERIC_TEXT.test(text)) return { problem: `${shown} is not a number` };
+      const value = Number(text) * fm.scale + fm.offset;
+      if (!Number.isFinite(value)) return { problem: `${shown} is not a finite number` };
+      return { value };
+    }
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || text === '1') return { value: true };
+      if (lower === 'false' || text === '0') return { value: false };
+      return { problem: `${shown} is not a boolean: send true, false, 1 or 0` };
+    }
+    default:
+      if (text.length > MAX_STRING_VALUE)
+        return { problem: `text longer than ${MAX_STRING_VALUE} characters` };
+      return { value: text };
+  }
+}
+
+function decodePlain(payload: Uint8Array, match: MappingMatch, receivedAt: number): DecodedMessage {
+  const fm = match.mapping.value as FieldMapping;
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    return refuse('IMV_INGEST_PAYLOAD_MALFORMED', 'payload is not UTF-8 text');
+  }
+  const result = plainValue(text.replace(PLAIN_SPACE, ''), fm);
+  if ('problem' in result) {
+    return refuse(
+      'IMV_INGEST_PLAIN_PAYLOAD_INVALID',
+      `${fm.field} (${fm.kind ?? 'string'}): ${result.problem}`,
+    );
+  }
+  return {
+    points: [{ twin: match.twin as string, field: fm.field, time: receivedAt, value: result.value }],
+    rejected: [],
+  };
+}
+
 /** Decodes a payload for a topic that matched `match` (whose `error` the caller has handled). */
 export function decodePayload(
   payload: Uint8Array,
@@ -304,6 +356,10 @@ export function decodePayload(
       'IMV_INGEST_PAYLOAD_TOO_LARGE',
       `payload of ${payload.byteLength} bytes exceeds the limit of ${max}`,
     );
+  }
+  if (match.mapping.payload === 'plain') {
+    if (match.twin === undefined) return refuse('IMV_INGEST_UNMAPPED', `no twin for ${match.mapping.topic}`);
+    return decodePlain(payload, match, options.receivedAt);
   }
   const parsed = parseJson(payload);
   if ('error' in parsed) return refuse('IMV_INGEST_PAYLOAD_MALFORMED', parsed.error);

@@ -16,8 +16,11 @@ export interface FieldMapping {
   readonly offset: number;
 }
 
-/** `command`: messages to devices that pass through the broker and are not stored. */
-export type PayloadFormat = 'values' | 'envelope' | 'sparkplug' | 'command';
+/**
+ * `command`: messages to devices that pass through the broker and are not stored. `plain`: the
+ * payload is one bare value as text (`running`, `12.5`), not JSON.
+ */
+export type PayloadFormat = 'values' | 'envelope' | 'sparkplug' | 'command' | 'plain';
 
 /**
  * A Sparkplug B mapping's own settings. Its twin templates refer to the levels of the Sparkplug
@@ -38,7 +41,7 @@ export interface CompiledMapping {
   readonly index: number;
   readonly topic: string;
   readonly payload: PayloadFormat;
-  /** Whole-payload mapping (`field:`), for bare values and {"value": …} objects. */
+  /** Whole-payload mapping (`field:`), for bare values and {"value": …} objects; for `plain` its kind is set. */
   readonly value: FieldMapping | undefined;
   /** Per-key mappings (`fields:`). */
   readonly fields: ReadonlyMap<string, FieldMapping> | undefined;
@@ -61,6 +64,11 @@ export interface MappingMatch {
   readonly error?: string;
 }
 
+/** What a connector needs of the mappings: the lookup of a topic. */
+export interface MappingLookup {
+  match(topic: string): MappingMatch | undefined;
+}
+
 interface TrieNode {
   literal: Map<string, TrieNode> | undefined;
   single: TrieNode | undefined;
@@ -74,7 +82,7 @@ function node(): TrieNode {
   return { literal: undefined, single: undefined, multi: undefined, end: undefined };
 }
 
-export class MappingSet {
+export class MappingSet implements MappingLookup {
   readonly #root = node();
   readonly #mappings: CompiledMapping[] = [];
 

@@ -111,6 +111,34 @@ function compileField(spec: unknown, key: string, path: string, c: Collector): F
   };
 }
 
+/**
+ * A plain payload is text: the mapping must say what it holds, since there is no JSON type to go by
+ * and a guess ("1" a number or a word?) would store the wrong thing silently.
+ */
+function compilePlainField(
+  entry: Record<string, unknown>,
+  path: string,
+  c: Collector,
+): FieldMapping | undefined {
+  if (entry.fields !== undefined)
+    c.add(`${path}/fields`, 'a plain payload is one value: map it with "field", not "fields"');
+  if (entry.others !== undefined)
+    c.add(`${path}/others`, 'a plain payload is one value, with no other keys: remove "others"');
+  if (entry.field === undefined) {
+    c.add(`${path}/field`, 'a plain payload needs "field": { field: NAME, type: string | number | boolean }');
+    return undefined;
+  }
+  const value = compileField(entry.field, '', `${path}/field`, c);
+  if (value !== undefined && value.kind === undefined) {
+    c.add(
+      `${path}/field${typeof entry.field === 'string' ? '' : '/type'}`,
+      'a plain payload is text: say what it holds with "type": string, number or boolean, e.g. { field: state, type: string }',
+    );
+    return undefined;
+  }
+  return value;
+}
+
 /** Template parts: literal text or a capture index into the single-level captures (-1: the `#` rest). */
 function compileTwin(
   template: string,
@@ -242,8 +270,17 @@ function compileEntry(
     if (typeof parsed === 'string') c.add(`${path}/topic`, parsed);
     else levels = parsed;
   }
-  if (payload !== 'values' && payload !== 'envelope' && payload !== 'sparkplug' && payload !== 'command') {
-    c.add(`${path}/payload`, 'expected "values" (the default), "envelope", "sparkplug" or "command"');
+  if (
+    payload !== 'values' &&
+    payload !== 'envelope' &&
+    payload !== 'sparkplug' &&
+    payload !== 'command' &&
+    payload !== 'plain'
+  ) {
+    c.add(
+      `${path}/payload`,
+      'expected "values" (the default), "plain", "envelope", "sparkplug" or "command"',
+    );
     return;
   }
   if (payload === 'command') {
@@ -277,7 +314,7 @@ function compileEntry(
   if (payload === 'sparkplug') {
     // compileSparkplug checked the templates against the Sparkplug topic's levels.
   } else if (twin === undefined) {
-    if (payload === 'values')
+    if (payload === 'values' || payload === 'plain')
       c.add(`${path}/twin`, 'expected the twin identifier template, e.g. 88.100.1/{line}/{station}');
   } else if (typeof twin !== 'string') c.add(`${path}/twin`, 'expected a string');
   else if (levels) twinParts = compileTwin(twin, levels, `${path}/twin`, c);
@@ -289,6 +326,8 @@ function compileEntry(
       if (entry[key] !== undefined)
         c.add(`${path}/${key}`, 'an envelope names its fields itself: remove this key');
     }
+  } else if (payload === 'plain') {
+    value = compilePlainField(entry, path, c);
   } else {
     if (field !== undefined && fields !== undefined) {
       c.add(
@@ -325,7 +364,12 @@ function compileEntry(
     payload,
     value,
     fields: fieldMap,
-    keepOthers: others === undefined ? value === undefined && fieldMap === undefined : others === 'keep',
+    keepOthers:
+      payload === 'plain'
+        ? false
+        : others === undefined
+          ? value === undefined && fieldMap === undefined
+          : others === 'keep',
     twin: twinParts,
     ...(sparkplug === undefined ? {} : { sparkplug }),
   };

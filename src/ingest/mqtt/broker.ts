@@ -11,7 +11,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import type { IngestSink } from '../points.js';
-import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
+import type { FieldKind, MappingLookup } from '../mapping/MappingSet.js';
 import { deviceProblem, mayPublish, maySubscribe, type DeviceIdentity } from './authorize.js';
 import { ingestMessage, messageContext } from './handle-message.js';
 import type { IngestStats } from './stats.js';
@@ -28,7 +28,8 @@ export interface MqttBrokerOptions {
   /** Default 127.0.0.1; "0.0.0.0" to serve the plant network. */
   readonly host?: string;
   readonly sink: IngestSink;
-  readonly mappings: MappingSet;
+  /** The mappings in force (a MappingSet, or LiveMappings to reload them while running). */
+  readonly mappings: MappingLookup;
   /** The device these credentials belong to, or undefined to refuse the connection. */
   authenticate(
     username: string,

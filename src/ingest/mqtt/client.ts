@@ -3,7 +3,7 @@
 // each is acknowledged only after its points are durable.
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { IngestSink } from '../points.js';
-import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
+import type { FieldKind, MappingLookup } from '../mapping/MappingSet.js';
 import { ingestMessage, messageContext } from './handle-message.js';
 import type { IngestStats } from './stats.js';
 
@@ -18,7 +18,8 @@ export interface MqttSourceOptions {
   readonly clientId?: string;
   readonly topics: readonly string[];
   readonly sink: IngestSink;
-  readonly mappings: MappingSet;
+  /** The mappings in force (a MappingSet, or LiveMappings to reload them while running). */
+  readonly mappings: MappingLookup;
   /** Subscription QoS; default 1. */
   readonly qos?: 0 | 1;
   /** 4 (MQTT 3.1.1, default) or 5. */

@@ -1,7 +1,7 @@
 // One MQTT message from receipt to durability: map the topic, decode, dead-letter what is bad,
 // ingest the rest. Shared by the embedded broker and the external-broker client.
 import type { IngestSink } from '../points.js';
-import type { FieldKind, MappingSet } from '../mapping/MappingSet.js';
+import type { FieldKind, MappingLookup } from '../mapping/MappingSet.js';
 import { decodePayload, type DecodeOptions } from '../json/decode.js';
 import { SparkplugDecoder, type SparkplugWarning } from '../sparkplug/SparkplugDecoder.js';
 import { RebirthLimiter, rebirthCommand, type RebirthNeed } from '../sparkplug/rebirth.js';
@@ -9,7 +9,7 @@ import { IngestCounters } from './stats.js';
 
 export interface MessageContext {
   readonly sink: IngestSink;
-  readonly mappings: MappingSet;
+  readonly mappings: MappingLookup;
   /** PointBatch.source and the dead letters' source, e.g. "mqtt". */
   readonly source: string;
   readonly counters: IngestCounters;
@@ -26,7 +26,7 @@ export interface MessageContext {
 /** The context of one connector (broker or client) from its options. */
 export function messageContext(options: {
   readonly sink: IngestSink;
-  readonly mappings: MappingSet;
+  readonly mappings: MappingLookup;
   readonly source?: string;
   readonly maxPayloadBytes?: number;
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
