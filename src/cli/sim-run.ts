@@ -14,6 +14,7 @@ import {
   formatNumber,
   parseStudyDefinition,
   renderStudyReport,
+  stationLabel,
   type StudyResult,
 } from '../sim/study/index.js';
 import { checkStudyModel } from '../server/studies/check-model.js';
@@ -144,7 +145,7 @@ function kpiTable(result: StudyResult): string {
     ...['throughput', 'leadTime', 'wip'].map((m) => (s.metrics[m] ? formatEstimate(m, s.metrics[m]) : '–')),
     s.bottleneck === null
       ? '–'
-      : `${s.bottleneck.station} (active ${formatNumber(s.bottleneck.active * 100)}%)`,
+      : `${stationLabel(result.stationNames, s.bottleneck.station)} (active ${formatNumber(s.bottleneck.active * 100)}%)`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string =>

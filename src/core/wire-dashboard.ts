@@ -1,7 +1,10 @@
 // The plant KPIs the dashboard reads from GET /api/v1/world/kpis: shared by the server and the page.
-// Formulas and their inputs: docs/dashboard.md.
+// Inputs: docs/dashboard.md; the OEE definition, shared with the studies: docs/oee.md.
 
-/** Availability, performance and quality as shares 0–1, and OEE their product; null without data. */
+/**
+ * ISO 22400-2's availability, performance (effectiveness) and quality as shares 0–1, and the OEE
+ * index their product (src/core/oee.ts); null without data.
+ */
 export interface KpiRatios {
   readonly availability: number | null;
   readonly performance: number | null;
@@ -25,6 +28,13 @@ export interface StationKpis extends KpiRatios {
   readonly downEvents: number;
   /** Down or in maintenance now. */
   readonly alarm: boolean;
+  /** The twin's planned seconds per unit, or null when it has none. */
+  readonly nominalCycleTime: number | null;
+  /**
+   * The ideal seconds per unit performance was measured against: nominalCycleTime, or the faster
+   * cycle the station ran at within the window when it beat it (sped up, or nominalCycleTime set too slow).
+   */
+  readonly idealCycleTime: number | null;
 }
 
 export interface LineKpis extends KpiRatios {

@@ -1,6 +1,6 @@
 // The inputs of computeKpis for the twins one caller may see: lines and their stations from the
 // scene (kinds and nesting), their nominal cycle times and order from the graph, and what their
-// state, counters and cycle times did within the window from the history store.
+// state and counters did within the window from the history store.
 import type { WorldKpis } from '../core/wire-dashboard.js';
 import type { WorldObject } from '../core/wire.js';
 import type { Bucket, HistoryStore, SeriesKey } from '../history/store.js';
@@ -78,20 +78,12 @@ async function stationInput(
   window: KpiWindow,
 ): Promise<StationInput> {
   const key = (field: string): SeriesKey => ({ twin: station.id, field });
-  const [stateBefore, states, good, scrap, cycles] = await Promise.all([
+  const [stateBefore, states, good, scrap] = await Promise.all([
     valueBefore(history, key('state'), window.from),
     history.range(key('state'), window.from, window.to, MAX_STATE_CHANGES),
     counter(history, key('goodCount'), window),
     counter(history, key('scrapCount'), window),
-    history.buckets(key('cycleTime'), window.from, window.to, window.bucket),
   ]);
-  let count = 0;
-  let total = 0;
-  for (const b of cycles) {
-    if (b.avg === undefined) continue;
-    count += b.count;
-    total += b.avg * b.count;
-  }
   return {
     id: station.id,
     name: station.name,
@@ -101,7 +93,6 @@ async function stationInput(
     states,
     good,
     scrap,
-    cycleTimes: { count, sum: total },
   };
 }
 

@@ -19,7 +19,6 @@ function station(overrides: Partial<StationInput> = {}): StationInput {
     states: [],
     good: { samples: [] },
     scrap: { samples: [] },
-    cycleTimes: { count: 0, sum: 0 },
     ...overrides,
   };
 }
@@ -98,9 +97,10 @@ describe('counterIncrements', () => {
 });
 
 describe('stationKpis', () => {
-  it('computes availability, performance from cycle times, quality and OEE', () => {
-    // Planned: 60 min minus 5 min maintenance = 55 min; running 50 min → A = 50/55.
-    // 20 cycles of nominal 90 s took 2 000 s → P = 1 800/2 000 = 0.9. 19 good, 1 scrap → Q = 0.95.
+  it('computes ISO 22400-2 availability, performance, quality and OEE: blocked and starved lower availability', () => {
+    // 0–10 running, 10–15 down, 15–20 maintenance, 20–30 starved, 30–35 blocked, 35–60 running.
+    // Planned busy time: 60 min less 5 min maintenance = 3 300 s; production time: 35 min = 2 100 s.
+    // A = 2 100/3 300; 20 units × 90 s = 1 800 s ideal → P = 1 800/2 100; 19 good, 1 scrap → Q = 0.95.
     const { kpis } = stationKpis(
       station({
         state: 'maintenance',
@@ -109,24 +109,33 @@ describe('stationKpis', () => {
         states: [
           { time: at(10), value: 'down' },
           { time: at(15), value: 'maintenance' },
-          { time: at(20), value: 'running' },
+          { time: at(20), value: 'starved' },
+          { time: at(30), value: 'blocked' },
+          { time: at(35), value: 'running' },
         ],
         good: { before: 10, samples: [{ time: at(30), value: 29 }] },
         scrap: { before: 0, samples: [{ time: at(30), value: 1 }] },
-        cycleTimes: { count: 20, sum: 2000 },
       }),
       at(0),
       at(60),
     );
-    expect(kpis.availability).toBe(0.9091);
-    expect(kpis.performance).toBe(0.9);
+    expect(kpis.availability).toBe(0.6364);
+    expect(kpis.performance).toBe(0.8571);
     expect(kpis.quality).toBe(0.95);
-    expect(kpis.oee).toBe(Math.round((50 / 55) * 0.9 * 0.95 * 10_000) / 10_000); // 0.7773
-    expect(kpis.oee).toBe(0.7773);
-    expect(kpis).toMatchObject({ good: 19, scrap: 1, downEvents: 1, alarm: true, state: 'maintenance' });
+    // A × P is the ideal time over the planned busy time: 1 800/3 300.
+    expect(kpis.oee).toBe(Math.round((1800 / 3300) * 0.95 * 10_000) / 10_000); // 0.5182
+    expect(kpis).toMatchObject({
+      good: 19,
+      scrap: 1,
+      downEvents: 1,
+      alarm: true,
+      state: 'maintenance',
+      nominalCycleTime: 90,
+      idealCycleTime: 90,
+    });
   });
 
-  it('falls back to units × nominal cycle time over running time without cycle times, capped at 1', () => {
+  it('measures a station that beat its nominal cycle time against the cycle it ran at, and says so', () => {
     // 30 units × 60 s = 1 800 s ideal over 2 400 s running → P = 0.75.
     const slow = stationKpis(
       station({
@@ -140,6 +149,7 @@ describe('stationKpis', () => {
     ).kpis;
     expect(slow.performance).toBe(0.75);
     expect(slow.availability).toBe(Math.round((40 / 60) * 10_000) / 10_000);
+    // 90 units in 3 600 s running: 40 s a unit, faster than the nominal 60 s. Not 1.5, not hidden.
     const fast = stationKpis(
       station({
         nominalCycleTime: 60,
@@ -149,7 +159,7 @@ describe('stationKpis', () => {
       at(0),
       at(60),
     ).kpis;
-    expect(fast.performance).toBe(1);
+    expect(fast).toMatchObject({ performance: 1, nominalCycleTime: 60, idealCycleTime: 40, oee: 1 });
   });
 
   it('gives null ratios, not zeros, when there is no data', () => {
@@ -182,7 +192,6 @@ describe('computeKpis', () => {
         state: 'running',
         nominalCycleTime: 100,
         stateBefore: 'running',
-        cycleTimes: { count: 10, sum: 1250 },
         good: { before: 0, samples: [{ time: at(50), value: 10 }] },
       }),
       station({
@@ -191,7 +200,6 @@ describe('computeKpis', () => {
         nominalCycleTime: 100,
         stateBefore: 'running',
         states: [{ time: at(30), value: 'down' }],
-        cycleTimes: { count: 10, sum: 1000 },
         good: { before: 0, samples: [{ time: at(20), value: 9 }] },
         scrap: { before: 0, samples: [{ time: at(20), value: 1 }] },
       }),
@@ -231,11 +239,11 @@ describe('computeKpis', () => {
       stateCounts: { running: 1, down: 1 },
       alarms: { now: ['p/line-1/st-02'], downEvents: 1 },
     });
-    // Running 60 + 30 of 120 planned minutes; ideal 2 000 s of 2 250 s; 19 good of 20.
+    // Running 60 + 30 of 120 planned minutes; 20 units × 100 s ideal of 5 400 s running; 19 good of 20.
     expect(l1!.availability).toBe(0.75);
-    expect(l1!.performance).toBe(0.8889);
+    expect(l1!.performance).toBe(0.3704);
     expect(l1!.quality).toBe(0.95);
-    expect(l1!.oee).toBe(Math.round(0.75 * (2000 / 2250) * 0.95 * 10_000) / 10_000);
+    expect(l1!.oee).toBe(Math.round((2000 / 7200) * 0.95 * 10_000) / 10_000);
     expect(l2).toMatchObject({
       throughput: 12,
       output: 4,

@@ -1,5 +1,6 @@
 // Plant KPIs (throughput, OEE, alarms) from plain arrays of history: pure, so each formula is
 // checked by hand-computed numbers. kpi-source.ts reads the inputs; docs/dashboard.md explains them.
+import { oeeIndex, sumOeeInputs, type OeeInput } from '../core/oee.js';
 import type {
   KpiRatios,
   LineKpis,
@@ -27,7 +28,7 @@ export interface StationInput {
   readonly name: string;
   /** The state now. */
   readonly state?: string;
-  /** Planned seconds per unit. */
+  /** Ideal seconds per unit, as planned (the twin's nominalCycleTime). */
   readonly nominalCycleTime?: number;
   /** The state in force when the window opened, when known. */
   readonly stateBefore?: string;
@@ -35,8 +36,6 @@ export interface StationInput {
   readonly states: readonly TimedValue[];
   readonly good: CounterInput;
   readonly scrap: CounterInput;
-  /** The cycle times reported within the window: how many, and their sum in seconds. */
-  readonly cycleTimes: { readonly count: number; readonly sum: number };
 }
 
 export interface LineInput {
@@ -58,8 +57,10 @@ export interface KpiInput {
   readonly lines: readonly LineInput[];
 }
 
-/** States that are not planned production time: planned work on the station, or no data. */
+/** States outside planned busy time: planned work on the station, or no data (docs/oee.md). */
 const UNPLANNED = new Set(['maintenance', 'offline']);
+/** The one state that is actual production time; every other planned state lowers availability. */
+const PRODUCING = 'running';
 /** States that raise an alarm while they last. */
 export const ALARM_STATES: ReadonlySet<string> = new Set(['down', 'maintenance']);
 const HOUR = 3_600_000;
@@ -127,43 +128,62 @@ function coverageStart(counter: CounterInput, from: number): number | undefined 
 
 const sum = (values: readonly { delta: number }[]) => values.reduce((total, v) => total + v.delta, 0);
 
-/** Seconds of work that ideal and actual cycles took, summed over stations for performance. */
-interface Parts {
-  running: number;
-  planned: number;
-  ideal: number;
-  actual: number;
-  good: number;
-  scrap: number;
-}
-
-function ratios(parts: Parts): KpiRatios {
-  const availability = parts.planned > 0 ? parts.running / parts.planned : null;
-  const performance = parts.actual > 0 ? Math.min(1, parts.ideal / parts.actual) : null;
-  const units = parts.good + parts.scrap;
-  const quality = units > 0 ? parts.good / units : null;
-  const oee =
-    availability === null || performance === null || quality === null
-      ? null
-      : availability * performance * quality;
+/** The shares as the API gives them: four decimals. */
+function ratios(input: OeeInput, known: boolean): KpiRatios {
+  const index = oeeIndex(input);
   return {
-    availability: round(availability, 4),
-    performance: round(performance, 4),
-    quality: round(quality, 4),
-    oee: round(oee, 4),
+    availability: round(index.availability, 4),
+    // Without an ideal cycle time there is no performance, nor an OEE unless availability says 0.
+    performance: known ? round(index.performance, 4) : null,
+    quality: round(index.quality, 4),
+    oee: known || index.availability === 0 ? round(index.oee, 4) : null,
   };
 }
 
-function addParts(into: Parts, part: Parts): void {
-  into.running += part.running;
-  into.planned += part.planned;
-  into.ideal += part.ideal;
-  into.actual += part.actual;
-  into.good += part.good;
-  into.scrap += part.scrap;
+/**
+ * The ideal seconds per unit in the window: the planned (nominal) cycle time, unless the station
+ * finished its units faster than that — then it was sped up, or its nominalCycleTime is too slow,
+ * and the cycle it ran at is the ideal one (the study's rule for a station sped up, docs/oee.md).
+ * The answer shows both, so the change is never silent.
+ */
+export function idealCycleTime(
+  nominal: number | undefined,
+  productionSeconds: number,
+  produced: number,
+): number | null {
+  if (nominal === undefined || !(nominal > 0)) return null;
+  if (produced > 0 && productionSeconds / produced < nominal) return productionSeconds / produced;
+  return nominal;
 }
 
-const noParts = (): Parts => ({ running: 0, planned: 0, ideal: 0, actual: 0, good: 0, scrap: 0 });
+/** ISO 22400-2's times and quantities of a station in a window, from its states and counters. */
+export function stationOeeInput(
+  seconds: Readonly<Record<string, number>>,
+  good: number,
+  scrap: number,
+  idealCycle: number | null,
+): OeeInput {
+  let planned = 0;
+  for (const [state, s] of Object.entries(seconds)) if (!UNPLANNED.has(state)) planned += s;
+  const production = seconds[PRODUCING] ?? 0;
+  return {
+    plannedBusyTime: planned,
+    actualProductionTime: production,
+    idealProductionTime: idealCycle === null ? 0 : idealCycle * (good + scrap),
+    producedQuantity: good + scrap,
+    goodQuantity: good,
+  };
+}
+
+interface Parts {
+  readonly input: OeeInput;
+  /** Whether every station summed has an ideal cycle time: else performance is unknown. */
+  readonly known: boolean;
+}
+
+function sumParts(parts: readonly Parts[]): Parts {
+  return { input: sumOeeInputs(parts.map((p) => p.input)), known: parts.every((p) => p.known) };
+}
 
 export function stationKpis(
   input: StationInput,
@@ -173,21 +193,8 @@ export function stationKpis(
   const { seconds, downEvents } = stateTimes(input.stateBefore, input.states, from, to);
   const good = sum(counterIncrements(input.good));
   const scrap = sum(counterIncrements(input.scrap));
-  const running = seconds.running ?? 0;
-  let planned = 0;
-  for (const [state, s] of Object.entries(seconds)) if (!UNPLANNED.has(state)) planned += s;
-  const parts: Parts = { running, planned, ideal: 0, actual: 0, good, scrap };
-  const nominal = input.nominalCycleTime;
-  if (nominal !== undefined && nominal > 0) {
-    if (input.cycleTimes.count > 0 && input.cycleTimes.sum > 0) {
-      // The cycle times the station reports: ideal against actual per unit, independent of the clock.
-      parts.ideal = nominal * input.cycleTimes.count;
-      parts.actual = input.cycleTimes.sum;
-    } else if (running > 0 && good + scrap > 0) {
-      parts.ideal = nominal * (good + scrap);
-      parts.actual = running;
-    }
-  }
+  const ideal = idealCycleTime(input.nominalCycleTime, seconds[PRODUCING] ?? 0, good + scrap);
+  const parts: Parts = { input: stationOeeInput(seconds, good, scrap, ideal), known: ideal !== null };
   const kpis: StationKpis = {
     id: input.id,
     name: input.name,
@@ -197,7 +204,9 @@ export function stationKpis(
     scrap,
     downEvents,
     alarm: input.state !== undefined && ALARM_STATES.has(input.state),
-    ...ratios(parts),
+    nominalCycleTime: input.nominalCycleTime ?? null,
+    idealCycleTime: round(ideal, 3),
+    ...ratios(parts.input, parts.known),
   };
   return { kpis, parts };
 }
@@ -214,25 +223,26 @@ export function computeKpis(input: KpiInput): WorldKpis {
   const time: number[] = [];
   for (let t = first; t < to; t += bucket) time.push(t);
 
-  const plantParts = noParts();
+  const plantParts: Parts[] = [];
   const lines: LineKpis[] = [];
   const series: { id: string; values: (number | null)[] }[] = [];
   let plantThroughput: number | null = null;
   let plantOutput = 0;
   for (const line of input.lines) {
-    const lineParts = noParts();
+    const lineParts: Parts[] = [];
     const stations: StationKpis[] = [];
     const stateCounts: Record<string, number> = {};
     let downEvents = 0;
     for (const station of line.stations) {
       const { kpis, parts } = stationKpis(station, from, to);
       stations.push(kpis);
-      addParts(lineParts, parts);
+      lineParts.push(parts);
       const state = kpis.state ?? 'unknown';
       stateCounts[state] = (stateCounts[state] ?? 0) + 1;
       downEvents += kpis.downEvents;
     }
-    addParts(plantParts, lineParts);
+    const lineSum = sumParts(lineParts);
+    plantParts.push(lineSum);
 
     const counter = outputCounter(line);
     const increments = counter === undefined ? [] : counterIncrements(counter);
@@ -252,17 +262,18 @@ export function computeKpis(input: KpiInput): WorldKpis {
       stateCounts,
       alarms: { now: stations.filter((s) => s.alarm).map((s) => s.id), downEvents },
       stations,
-      ...ratios(lineParts),
+      ...ratios(lineSum.input, lineSum.known),
     });
   }
 
+  const plantSum = sumParts(plantParts);
   const plant: PlantKpis = {
     throughput: round(plantThroughput, 2),
     output: plantOutput,
     alarmsNow: lines.reduce((n, l) => n + l.alarms.now.length, 0),
     downEvents: lines.reduce((n, l) => n + l.alarms.downEvents, 0),
     stations: lines.reduce((n, l) => n + l.stations.length, 0),
-    ...ratios(plantParts),
+    ...ratios(plantSum.input, plantSum.known),
   };
   const throughputSeries: ThroughputSeries = { time, lines: series };
   return { from, to, bucket, computedAt: input.now, plant, lines, series: throughputSeries };

@@ -25,13 +25,22 @@ const station = {
     scrap: { ...integer, description: 'Scrapped units within the window' },
     downEvents: { ...integer, description: 'Transitions into down within the window' },
     alarm: { type: 'boolean', description: 'Down or in maintenance now' },
+    nominalCycleTime: {
+      type: ['number', 'null'],
+      description: 'The twin’s planned seconds per unit (nominalCycleTime)',
+    },
+    idealCycleTime: {
+      type: ['number', 'null'],
+      description:
+        'Seconds per unit performance is measured against: nominalCycleTime, or the faster cycle the station ran at in the window',
+    },
     ...ratios,
   },
 } as const;
 
 const kpis = {
   type: 'object',
-  description: 'Formulas and their inputs: docs/dashboard.md',
+  description: 'Inputs: docs/dashboard.md; the OEE definition (ISO 22400-2): docs/oee.md',
   required: ['from', 'to', 'bucket', 'computedAt', 'plant', 'lines', 'series'],
   properties: {
     from: { ...integer, description: 'Window start, ms since the epoch' },
@@ -109,7 +118,7 @@ export async function dashboardRoutes(app: FastifyInstance, { history }: RouteDe
       schema: {
         tags: ['world'],
         summary:
-          'Plant KPIs for the dashboard: throughput, OEE (availability × performance × quality) and alarms, ' +
+          'Plant KPIs for the dashboard: throughput, OEE (ISO 22400-2: availability × performance × quality) and alarms, ' +
           'per station, per line and for the plant, with a throughput series in buckets',
         querystring: {
           type: 'object',

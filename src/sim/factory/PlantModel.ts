@@ -8,8 +8,9 @@ import type { StationState } from './observer.js';
 import type { Sink } from './Sink.js';
 import type { Source } from './Source.js';
 import type { PlantSimulation } from './spec.js';
-import { BLOCKED, DOWN, OFFLINE, SETUP, STARVED, WORKING, type Station } from './Station.js';
+import { BLOCKED, DOWN, SETUP, STARVED, WORKING, type Station } from './Station.js';
 import { ImverseError } from '../../core/errors.js';
+import { oeeIndex } from '../../core/oee.js';
 
 export interface PlantNodes {
   readonly stations: readonly Station[];
@@ -111,6 +112,13 @@ export class PlantModel {
     return n;
   }
 
+  /** The plant file's names of the stations that have one, by id: what a report shows. */
+  stationNames(): Record<string, string> {
+    const names: Record<string, string> = {};
+    for (const spec of this.plant.stations) if (spec.name !== undefined) names[spec.id] = spec.name;
+    return names;
+  }
+
   /** The lead-time sample (at most LEAD_TIME_SAMPLE values, uniform over the measured period). */
   leadTimes(): number[] {
     return [...this.sample.values];
@@ -140,23 +148,31 @@ export class PlantModel {
       const working = fraction(WORKING);
       const setup = fraction(SETUP);
       const down = fraction(DOWN);
-      const offline = fraction(OFFLINE);
       const prefix = `station.${station.id}`;
       metrics[`${prefix}.utilisation`] = working;
       metrics[`${prefix}.blocked`] = fraction(BLOCKED);
       metrics[`${prefix}.starved`] = fraction(STARVED);
       metrics[`${prefix}.down`] = down;
       metrics[`${prefix}.setup`] = setup;
-      const planned = 1 - offline;
-      const availability = planned > 0 ? (planned - down - setup) / planned : NaN;
-      const operating = (planned - down - setup) * machines * (now - this.measureStart);
-      const performance = operating > 0 ? station.idealTime / operating : NaN;
-      const made = station.good + station.scrapped;
-      const quality = made > 0 ? station.good / made : NaN;
-      metrics[`${prefix}.availability`] = availability;
-      metrics[`${prefix}.performance`] = performance;
-      metrics[`${prefix}.quality`] = quality;
-      metrics[`${prefix}.oee`] = made > 0 ? availability * performance * quality : 0;
+      // ISO 22400-2 (docs/oee.md), in machine-seconds: planned busy time is all but stopped time;
+      // production time is working time only, so blocked, starved, setup and down lower availability.
+      const time = station.stateTime;
+      const oee = oeeIndex({
+        plannedBusyTime:
+          time.total(WORKING) +
+          time.total(SETUP) +
+          time.total(DOWN) +
+          time.total(BLOCKED) +
+          time.total(STARVED),
+        actualProductionTime: time.total(WORKING),
+        idealProductionTime: station.idealTime,
+        producedQuantity: station.good + station.scrapped,
+        goodQuantity: station.good,
+      });
+      metrics[`${prefix}.availability`] = oee.availability ?? NaN;
+      metrics[`${prefix}.performance`] = oee.performance ?? NaN;
+      metrics[`${prefix}.quality`] = oee.quality ?? NaN;
+      metrics[`${prefix}.oee`] = oee.oee ?? NaN;
       metrics[`${prefix}.good`] = station.good;
       metrics[`${prefix}.scrap`] = station.scrapped;
       const active = working + setup + down;
@@ -180,11 +196,7 @@ export class PlantModel {
 
   private reset(): void {
     this.measureStart = this.context.sim.now;
-    for (const station of this.nodes.stations) {
-      station.good = 0;
-      station.scrapped = 0;
-      station.idealTime = 0;
-    }
+    for (const station of this.nodes.stations) station.resetCounts();
     for (const sink of this.nodes.sinks) sink.reset();
     if (this.nodes.fleet !== undefined) this.nodes.fleet.trips = 0;
     this.sample.values.length = 0;

@@ -39,6 +39,11 @@ export class StateTime implements Resettable {
     return span > 0 ? (this.area[state]! + this.counts[state]! * (now - this.last)) / span : NaN;
   }
 
+  /** Machine-seconds in `state` since the last reset. */
+  total(state: number): number {
+    return this.area[state]! + this.counts[state]! * (this.clock.now - this.last);
+  }
+
   reset(): void {
     this.settle();
     this.area.fill(0);

@@ -42,8 +42,10 @@ class Machine {
   variant: string | undefined;
   /** Processing time still to do (failures interrupt it). */
   remaining = 0;
-  /** The processing time distribution of the unit in process. */
-  processing: Distribution | undefined;
+  /** The processing time of the unit in process, at the station's speed when it started: its ideal time. */
+  ideal = 0;
+  /** The part of `ideal` worked before the statistics were last reset, which the measured period does not own. */
+  idealBefore = 0;
   /** Operating time left before the next failure, not counting the segment in the calendar. */
   timeToFailure = Infinity;
   /** The whole operating time between the last repair and the next failure. */
@@ -83,7 +85,11 @@ export class Station extends FlowNode {
   readonly stateTime: StateTime;
   good = 0;
   scrapped = 0;
-  /** Sum of the mean processing times of the good units: the ideal time for OEE's performance. */
+  /**
+   * Ideal time of the units finished (good and scrap) since the last reset, seconds: each unit's
+   * processing time at the speed it ran, the part worked before the reset left out. The model has
+   * no speed losses, so this is the working time of those units (docs/oee.md).
+   */
   idealTime = 0;
   private stopped = false;
   private reported: StationState | undefined;
@@ -169,9 +175,10 @@ export class Station extends FlowNode {
     const distribution = this.perVariant
       ? (this.options.processing.get(machine.unit!.variant) ?? this.anyVariant!)
       : this.anyVariant!;
-    machine.processing = distribution;
     const time = distribution.sample(this.streams.processing);
     machine.remaining = (time > 0 ? time : 0) / this.options.speed;
+    machine.ideal = machine.remaining;
+    machine.idealBefore = 0;
     this.operate(machine);
   }
 
@@ -214,6 +221,8 @@ export class Station extends FlowNode {
     if (step !== undefined) step.leave = now;
     const scrap = this.options.scrap > 0 && this.streams.scrap.next() < this.options.scrap;
     context.observer?.unitFinished?.(unit, this.id, now, now - machine.cycleStart, scrap);
+    // A scrapped unit took production time too: ISO 22400 counts it in the produced quantity.
+    this.idealTime += machine.ideal - machine.idealBefore;
     if (scrap) {
       this.scrapped++;
       context.scrapped++;
@@ -223,7 +232,6 @@ export class Station extends FlowNode {
       return;
     }
     this.good++;
-    this.idealTime += machine.processing!.mean;
     if (this.options.outputs === 1) {
       // The common case, without the detour through out and flush: hand the unit on if there is room.
       const link = this.pickLink(unit);
@@ -326,6 +334,24 @@ export class Station extends FlowNode {
     if (c[SETUP]! > 0) return 'setup';
     if (c[BLOCKED]! > 0) return 'blocked';
     return 'starved';
+  }
+
+  /**
+   * Starts a measured period: counts from zero, and each unit in process owes the period only the
+   * processing still to do, so the period's ideal time never exceeds its working time.
+   */
+  resetCounts(): void {
+    this.good = 0;
+    this.scrapped = 0;
+    this.idealTime = 0;
+    const now = this.context.sim.now;
+    for (const machine of this.machines) {
+      if (machine.state === WORKING) {
+        machine.idealBefore = machine.ideal - machine.remaining - Math.max(0, machine.segmentEnd - now);
+      } else if (machine.state === DOWN) {
+        machine.idealBefore = machine.ideal - machine.remaining;
+      }
+    }
   }
 
   private setState(machine: Machine, state: number): void {

@@ -586,8 +586,10 @@ class Compiler {
         if (machines !== 1) read.fail(`${path}/machines`, 'an assembly station has one machine');
       }
       if (processing === undefined) continue;
+      const name = this.twins.get(id)?.properties.name;
       stations.push({
         id,
+        ...(typeof name === 'string' && name !== '' ? { name } : {}),
         kind: (stationKind ?? 'station') as StationKind,
         machines,
         processing,

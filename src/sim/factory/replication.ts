@@ -28,6 +28,8 @@ export interface PlantReplicationResult {
   };
   /** Events the engine ran, warm-up included. */
   readonly events: number;
+  /** The plant file's station names, by id. */
+  readonly stationNames: Readonly<Record<string, string>>;
 }
 
 const HOUR = 3600;
@@ -75,5 +77,6 @@ export function runPlantReplication(
     metrics: model.metrics(),
     traces: { throughputPerHour, wipPerHour, leadTimes: model.leadTimes() },
     events: sim.eventsProcessed,
+    stationNames: model.stationNames(),
   };
 }

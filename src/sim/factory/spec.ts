@@ -9,6 +9,8 @@ export type ProcessingSpec = Readonly<Record<string, DistributionSpec>>;
 
 export interface StationSpec {
   readonly id: string;
+  /** The twin's name in the plant file, for reports; undefined when it has none. */
+  readonly name?: string;
   readonly kind: StationKind;
   /** Parallel identical machines. */
   readonly machines: number;

@@ -7,8 +7,19 @@ export type MetricUnit = 'units/h' | 'seconds' | 'fraction' | 'count';
 export function metricUnit(metric: string): MetricUnit {
   if (metric === 'throughput' || metric.startsWith('throughput.')) return 'units/h';
   if (metric === 'leadTime' || metric.startsWith('leadTime.')) return 'seconds';
-  if (/^station\..+\.(utilisation|oee|blocked|starved|down)$/.test(metric)) return 'fraction';
+  if (
+    /^station\..+\.(utilisation|oee|availability|performance|quality|blocked|starved|down|setup)$/.test(
+      metric,
+    )
+  )
+    return 'fraction';
   return 'count';
+}
+
+/** A station as people know it: its name from the plant file, then its id; the id alone without a name. */
+export function stationLabel(names: Readonly<Record<string, string>> | undefined, id: string): string {
+  const name = names?.[id];
+  return name === undefined || name === id ? id : `${name} (${id})`;
 }
 
 /** Significant digits enough to see a confidence interval's width, without noise. */

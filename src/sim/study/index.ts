@@ -40,6 +40,13 @@ export {
   type ScenarioTraces,
   type StudyResult,
 } from './result.js';
-export { formatEstimate, formatNumber, formatSeconds, formatValue, metricUnit } from './format.js';
+export {
+  formatEstimate,
+  formatNumber,
+  formatSeconds,
+  formatValue,
+  metricUnit,
+  stationLabel,
+} from './format.js';
 export { escapeHtml } from './escape-html.js';
 export { renderStudyReport } from './report-html.js';

@@ -38,6 +38,8 @@ export interface ReplicationOutput {
   readonly traces: ReplicationTraces;
   /** Events the engine processed, for speed figures. */
   readonly events: number;
+  /** Names people know the stations by (the plant file's twin names), by the id the metrics use. */
+  readonly stationNames?: Readonly<Record<string, string>>;
 }
 
 /** Runs one replication of a compiled model. */

@@ -33,6 +33,8 @@ export interface StudyResult {
   readonly study: StudyDefinition;
   /** The plant (model) file the study ran. */
   readonly plant: string;
+  /** Station names by id, as the model gave them; absent from results stored before names were kept. */
+  readonly stationNames?: Readonly<Record<string, string>>;
   readonly confidenceLevel: number;
   /** Base first, then the alternatives in the order written. */
   readonly scenarios: readonly ScenarioResult[];
@@ -53,10 +55,13 @@ export function summarizeStudy(
     summarizeScenario(scenario.name, scenario.overrides, outputs[s] ?? []),
   );
   const [base, ...alternatives] = scenarios;
+  const stationNames: Record<string, string> = {};
+  for (const output of outputs.flat()) Object.assign(stationNames, output.stationNames);
   return {
     format: STUDY_RESULT_FORMAT,
     study,
     plant,
+    stationNames,
     confidenceLevel: 0.95,
     scenarios,
     comparisons:
