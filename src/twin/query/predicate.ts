@@ -1,6 +1,7 @@
 // Compiles a WHERE expression to a SQLite expression that is 1 (true), 0 (false) or NULL (ADT's "undefined").
 // Comparing values of different types, or a missing property, is undefined, never SQLite's cross-type order;
 // SQLite's AND, OR and NOT already treat NULL as ADT treats undefined.
+import { modelIdForShortName } from '../../model/ontology/names.js';
 import type { QueryContext } from './index.js';
 import { FLIP, type CompareOp, type Expr, type Literal, type LiteralValue, type Operand } from './ast.js';
 import type { DocValue, Scope, Value } from './scope.js';
@@ -330,11 +331,31 @@ export class PredicateCompiler {
     }
     if (collection.kind !== 'twin')
       throw unsupported(this.scope.text, offset, 'IS_OF_MODEL applies to twins, not relationships');
-    const models = exact ? [model.value] : [...new Set(this.ctx.descendantsOf(model.value))];
+    const id = this.modelId(model.value, offset);
+    const models = exact ? [id] : [...new Set(this.ctx.descendantsOf(id))];
     if (models.length === 0) return FALSE;
     return sql(`(${collection.table}.model IN (${placeholders(models.length)}))`, ...models);
   }
+
+  /**
+   * The DTMI IS_OF_MODEL means: short names of the built-in ontology work as in plant files
+   * ('Machine' is dtmi:imverse:Machine;1); any other name that is not a DTMI is refused rather than
+   * silently matching nothing.
+   */
+  private modelId(name: string, offset: number): string {
+    if (name.startsWith('dtmi:')) return name;
+    const builtIn = modelIdForShortName(name);
+    if (SHORT_MODEL_NAME.test(name) && this.ctx.descendantsOf(builtIn).length > 0) return builtIn;
+    throw unsupported(
+      this.scope.text,
+      offset,
+      `IS_OF_MODEL needs a model id such as 'dtmi:acme:Capper;1' or a built-in model's short name such as 'Machine'; '${name}' is neither`,
+    );
+  }
 }
+
+/** A built-in model's short name, as plant files write it ('Station'). */
+const SHORT_MODEL_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 function isExact(operand: Operand | undefined): boolean {
   return (

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.js';
-import { compileQuery, parseQuery } from './index.js';
+import { compileQuery, parseQuery, type QueryContext } from './index.js';
 import { models, TestDb } from './test-db.js';
 
 const ids = (items: unknown[]): string[] => items.map((i) => (i as { $dtId: string }).$dtId).sort();
@@ -319,5 +319,34 @@ describe('compile errors', () => {
     unsupported('SELECT T FROM DIGITALTWINS T JOIN T RELATED T.contains', /used twice/);
     unsupported('SELECT * FROM DIGITALTWINS T WHERE T = 1', /whole collection/);
     unsupported('SELECT * FROM DIGITALTWINS WHERE STARTSWITH(name, other)', /string literal/);
+  });
+});
+
+describe('IS_OF_MODEL with a short model name', () => {
+  // As the model registry answers: unknown models have no descendants.
+  const registry: QueryContext = {
+    descendantsOf: (id) =>
+      id === 'dtmi:imverse:Equipment;1'
+        ? [id, 'dtmi:imverse:Machine;1']
+        : id === 'dtmi:imverse:Machine;1'
+          ? [id]
+          : [],
+  };
+  const compile = (text: string) => compileQuery(parseQuery(text), registry, { offset: 0, limit: 10 });
+
+  it("means the built-in model, as in plant files: 'Equipment' is dtmi:imverse:Equipment;1", () => {
+    const short = compile("SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'Equipment')");
+    const full = compile("SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:imverse:Equipment;1')");
+    expect(short.sql).toBe(full.sql);
+    expect(short.params).toEqual(full.params);
+    expect(short.params).toContain('dtmi:imverse:Machine;1');
+  });
+
+  it('refuses a name that is neither a DTMI nor a built-in model, rather than matching nothing', () => {
+    expect(() => compile("SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('Capper')")).toThrow(
+      /IS_OF_MODEL needs a model id such as 'dtmi:acme:Capper;1' or a built-in model's short name/,
+    );
+    // A DTMI nobody registered is a fair question with an empty answer, as in Azure Digital Twins.
+    expect(compile("SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:acme:Capper;1')").sql).toContain('0');
   });
 });
