@@ -1,6 +1,6 @@
 // `imverse opcua browse ENDPOINT`: shows a server's address space (node ids, classes, data types,
 // current values) so that an integrator can write the `nodes` of an OPC UA source.
-import { readFileSync } from 'node:fs';
+import { readUserText } from '../core/user-text.js';
 import { format } from 'node:util';
 import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import type { ImverseError } from '../core/errors.js';
@@ -51,7 +51,7 @@ function password(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   try {
     // The first line: a trailing newline from `echo secret > file` is not part of the password.
-    return readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
+    return readUserText(file).split(/\r?\n/)[0] ?? '';
   } catch (error) {
     throw new ValidationError(
       'IMV_CONFIG_INVALID',

@@ -1,5 +1,6 @@
 // `imverse sim run PLANT.yaml`: a what-if study from the command line, with a progress bar, a KPI table and a report.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readUserText } from '../core/user-text.js';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -163,7 +164,7 @@ function kpiTable(result: StudyResult): string {
 
 function readText(file: string, path: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUserText(file);
   } catch (error) {
     throw new StudyDefinitionError(`Cannot read ${file}: ${(error as Error).message}`, {
       path,

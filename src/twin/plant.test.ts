@@ -575,6 +575,13 @@ describe('the demo plant (examples/demo-plant.yaml)', () => {
   });
 });
 
+describe('a plant file saved with a byte-order mark', () => {
+  it('parses as the same file without it (studies, imports and applies all read it)', () => {
+    const text = 'imverse: plant/v1\nprefix: 88.100.9\ntwins:\n  - { id: a, model: Line }\n';
+    expect(parsePlant(`\uFEFF${text}`, 'bom.yaml')).toEqual(parsePlant(text, 'bom.yaml'));
+  });
+});
+
 describe('docs/plant-format.md', () => {
   const doc = readFileSync(new URL('../../docs/plant-format.md', import.meta.url), 'utf8');
   const blocks = (lang: string) =>

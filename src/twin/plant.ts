@@ -14,6 +14,7 @@ import {
 } from 'yaml';
 import { ValidationError, type Issue } from '../core/errors.js';
 import { identifierProblem, joinIdentifier } from '../core/id.js';
+import { stripBom } from '../core/user-text.js';
 import { modelIdForShortName } from '../model/ontology/names.js';
 import { relationshipIdProblem } from './relationship-id.js';
 import { isDtmi } from '../model/dtmi.js';
@@ -135,7 +136,7 @@ class PlantParser {
 
   private readDocument(): boolean {
     try {
-      this.doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true });
+      this.doc = parseDocument(stripBom(this.text), { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true });
     } catch (error) {
       // The parser itself can give up on pathological input (e.g. nesting deeper than the stack).
       this.fail(
