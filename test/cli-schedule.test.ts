@@ -1,4 +1,4 @@
-// `imverse schedule` as a planner runs it on a job shop in OR-Library format.
+// `imverse schedule` as a planner runs it on a job shop in OR-Library's or Taillard's format.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,26 @@ describe('imverse schedule', () => {
       }
     }
     expect(Math.max(...result.operations.map((op) => op.end))).toBe(55);
+  });
+
+  it("reads Taillard's own format: ta01, machines numbered from 1 in the file, from 0 in the output", () => {
+    const run = imverse('schedule', 'examples/jobshop/ta01.txt', '--seconds', '1', '--rule', 'SPT', '--json');
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out) as Result & { jobs: number; machines: number };
+    expect([result.jobs, result.machines]).toEqual([15, 15]);
+    expect(result.operations).toHaveLength(225);
+    // Job 0 starts with 94 time units on machine 7 of the file.
+    expect(result.operations[0]).toMatchObject({ job: 0, operation: 0, machine: 6 });
+    expect(result.operations[0]!.end - result.operations[0]!.start).toBe(94);
+    // The optimum is 1231 (proven); the search cannot beat it and starts from SPT's schedule.
+    expect(result.makespan).toBeGreaterThanOrEqual(1231);
+    expect(result.makespan).toBeLessThanOrEqual(result.dispatching[0]!.makespan);
+    const bad = join(dir, 'bad-taillard.txt');
+    writeFileSync(bad, 'Nb of jobs, Nb of Machines\n1 2\nTimes\n5 6\nMachines\n0 1\n');
+    const invalid = imverse('schedule', bad);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toMatch(/^error IMV_SCHEDULE_INSTANCE_INVALID: line 6: .*numbers machines from 1/m);
   });
 
   it('names the line of a malformed instance and refuses an unknown rule', () => {

@@ -164,9 +164,12 @@ opcua
 program
   .command('schedule')
   .description(
-    'Schedule a job shop given in OR-Library format: every dispatching rule, then tabu search from the best',
+    'Schedule a job shop (OR-Library or Taillard format, told apart by content): every dispatching rule, then tabu search from the best',
   )
-  .argument('[file]', 'an instance in OR-Library format, e.g. examples/jobshop/ft10.txt')
+  .argument(
+    '[file]',
+    'an instance in OR-Library or Taillard format, e.g. examples/jobshop/ft10.txt or ta01.txt',
+  )
   .option('--plant <file>', "a plant file: schedule --orders on its stations, along each variant's route")
   .option('--orders <file>', 'orders (YAML): orders: [{ id, variant, quantity, due?: 8h, release?: 1h }]')
   .option('-r, --rule <rule>', 'only this dispatching rule: FIFO, SPT, EDD, CR or ATC')

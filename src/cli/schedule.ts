@@ -1,5 +1,5 @@
 // `imverse schedule`: a job-shop schedule — each dispatching rule, then tabu search from the best
-// of them — for an instance in OR-Library format, or for orders on a plant's own stations.
+// of them — for an instance in OR-Library's or Taillard's format, or for orders on a plant's own stations.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { isImverseError, ValidationError } from '../core/errors.js';
@@ -8,7 +8,7 @@ import {
   DISPATCH_RULES,
   dispatch,
   improve,
-  parseOrLibrary,
+  parseJobShop,
   plantJobShop,
   ScheduleInstanceError,
   type DispatchRule,
@@ -37,7 +37,7 @@ export async function scheduleCommand(file: string | undefined, options: Schedul
     if (options.plant === undefined || options.orders === undefined || file !== undefined) {
       throw new ValidationError(
         'IMV_REQUEST_INVALID',
-        'give either an OR-Library FILE, or both --plant and --orders',
+        'give either a job-shop FILE (OR-Library or Taillard format), or both --plant and --orders',
         {
           path: options.plant === undefined ? '--plant' : '--orders',
         },
@@ -46,11 +46,15 @@ export async function scheduleCommand(file: string | undefined, options: Schedul
     plant = plantOrders(options.plant, options.orders);
     instance = plant.instance;
   } else if (file === undefined) {
-    throw new ValidationError('IMV_REQUEST_INVALID', 'give an OR-Library FILE, or --plant and --orders', {
-      path: 'file',
-    });
+    throw new ValidationError(
+      'IMV_REQUEST_INVALID',
+      'give a job-shop FILE (OR-Library or Taillard format), or --plant and --orders',
+      {
+        path: 'file',
+      },
+    );
   } else {
-    instance = parseOrLibrary(read(file));
+    instance = parseJobShop(read(file));
   }
   const tried = rules.map((rule) => ({ rule, schedule: dispatch(instance, rule) }));
   const byRule = tried.map(({ rule, schedule }) => ({ rule, makespan: schedule.makespan }));
@@ -84,7 +88,7 @@ export async function scheduleCommand(file: string | undefined, options: Schedul
     );
     return 0;
   }
-  // Plant orders are in seconds: shown in hours. OR-Library instances have no unit.
+  // Plant orders are in seconds: shown in hours. Job-shop files have no unit.
   const span = (t: number) => (plant === undefined ? String(t) : hours(t));
   console.log(
     plant === undefined

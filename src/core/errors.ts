@@ -262,7 +262,7 @@ export const ERROR_CODES = {
   IMV_SCHEDULE_INSTANCE_INVALID: {
     status: 400,
     title: 'Scheduling instance is invalid',
-    hint: 'Fix the line or job named in the message: OR-Library job-shop format, a "jobs machines" line then one line of "machine time" pairs per job.',
+    hint: 'Fix the line or job named in the message: OR-Library format (a "jobs machines" line, then one line of "machine time" pairs per job) or Taillard\'s (a size line, then "Times" and "Machines" matrices); docs/scheduling.md.',
   },
   IMV_SCHEDULE_OPTIONS_INVALID: {
     status: 400,

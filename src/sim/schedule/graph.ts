@@ -109,6 +109,29 @@ export class DisjunctiveGraph {
   }
 
   /**
+   * Moves the operation at `from` in `order` to position `to` on the same machine, shifting the
+   * operations between them by one: the insertion move of Balas and Vazacopoulos's N6 and Zhang
+   * et al.'s N7 neighbourhoods (an adjacent swap when the two positions are neighbours).
+   */
+  moveOnMachine(from: number, to: number): void {
+    const { order, position } = this;
+    const op = order[from]!;
+    if (from < to) {
+      for (let p = from; p < to; p++) {
+        order[p] = order[p + 1]!;
+        position[order[p]!] = p;
+      }
+    } else {
+      for (let p = from; p > to; p--) {
+        order[p] = order[p - 1]!;
+        position[order[p]!] = p;
+      }
+    }
+    order[to] = op;
+    position[op] = to;
+  }
+
+  /**
    * Computes heads and tails by longest path in topological order and returns the makespan, or
    * -1 when the machine orders make the graph cyclic (no schedule exists for them).
    */

@@ -1,9 +1,12 @@
-// Job-shop scheduling: OR-Library instances, dispatching rules and tabu-search improvement.
+// Job-shop scheduling: OR-Library and Taillard instances, dispatching rules and tabu-search improvement.
 import { dispatch, DISPATCH_RULES, type DispatchOptions, type DispatchRule } from './dispatch.js';
 import type { JobShopInstance, Schedule } from './instance.js';
 import { improve, type ImproveOptions, type ImproveResult } from './tabu.js';
 
 export { parseOrLibrary, formatOrLibrary } from './orlib.js';
+export { parseTaillard, readTaillard, formatTaillard, type TaillardHeader } from './taillard.js';
+export { taillardInstance, type TaillardSeeds } from './taillard-generator.js';
+export { parseJobShop, detectJobShopFormat, type JobShopFormat } from './job-shop-text.js';
 export {
   dispatch,
   dueDates,

@@ -1,4 +1,4 @@
-// Tabu search over the critical path (N5 neighbourhood) that shortens a feasible job-shop schedule.
+// Tabu search over the critical path (N7 neighbourhood, elite restarts) that shortens a job-shop schedule.
 import { ScheduleOptionsError } from './errors.js';
 import { DisjunctiveGraph } from './graph.js';
 import {
@@ -8,7 +8,10 @@ import {
   type JobShopInstance,
   type Schedule,
 } from './instance.js';
+import { ElitePool } from './elite.js';
+import { Neighbourhood } from './neighbourhood.js';
 import { seededRandom } from './prng.js';
+import { OrderTabuList } from './tabu-list.js';
 
 export interface ImproveOptions {
   /** Seed of the search's random choices; the same seed and limits give the same result. Default 1. */
@@ -21,7 +24,7 @@ export interface ImproveOptions {
   readonly now?: () => number;
   /** Stop as soon as the makespan is at most this (e.g. a known optimum). */
   readonly target?: number;
-  /** Moves without a new best before the search restarts from a perturbed best. Default 300 + 10 × operations. */
+  /** Moves without a new best before the search restarts from a perturbed elite schedule. Default 1000 + 20 × operations. */
   readonly stallIterations?: number;
 }
 
@@ -37,20 +40,28 @@ export interface ImproveResult {
   readonly timeToBestMs: number | undefined;
   /** Milliseconds searched in all; undefined without a clock. */
   readonly elapsedMs: number | undefined;
-  /** Perturbed restarts from the best schedule. */
+  /** Restarts from a perturbed elite schedule. */
   readonly restarts: number;
   /** The makespan equals a lower bound (busiest machine or longest job): nothing can beat it. */
   readonly provedOptimal: boolean;
 }
 
+/** Distinct good schedules kept to restart from; i-TSAB keeps 8. */
+const ELITE_SIZE = 8;
+
 /**
- * Improves `initial` by tabu search in the manner of Nowicki and Smutnicki (1996): each move swaps
- * two adjacent operations at the border of a block of the critical path (N5: the last two of the
- * first block, the first two of the last block, both pairs of the inner blocks). Moves are ranked
- * by the estimate of Taillard (1994) from heads and tails, the chosen one evaluated exactly by
- * longest path. A swapped pair may not be restored for a tenure drawn at random each move; a tabu
- * move is allowed when it promises a new best. After `stallIterations` without a new best, the
- * search restarts from the best schedule shaken by a few random critical swaps.
+ * Improves `initial` by tabu search. Each iteration takes a critical path and considers every move
+ * of the N7 neighbourhood (see `Neighbourhood`: an operation of a critical block moved to the
+ * block's front or end, or the block's first or last operation moved inside it — a superset of
+ * Nowicki and Smutnicki's N5 swaps, so a path that is one long block still offers moves). Moves are
+ * ranked by their estimated makespan, the chosen one evaluated exactly by longest path. A move may
+ * not restore a machine ordering undone within the tenure, drawn at random each move in the range
+ * of Zhang et al.'s TS/SA; a tabu move is allowed when it promises a new best, and when every move
+ * is tabu one is taken at random.
+ *
+ * When `stallIterations` moves bring no new best, the search restarts from one of the best
+ * distinct schedules found so far (an elite pool, as in i-TSAB), shaken by random N7 moves, more
+ * of them after each restart that found nothing better, so that a stuck search keeps moving on.
  *
  * Deterministic for a given seed and iteration limit; a time limit only decides where the same
  * trajectory stops.
@@ -86,148 +97,97 @@ export function improve(
   const n = graph.size;
   const bound = lowerBound(instance);
   const stopAt = Math.max(bound, options.target ?? bound);
-  const { head, tail, duration, jobPred, jobSucc, release } = graph;
+  const { order } = graph;
+  const neighbourhood = new Neighbourhood(graph);
+  const tabu = new OrderTabuList(n);
+  const elite = new ElitePool(ELITE_SIZE);
 
   let current = initialMakespan;
   let best = current;
-  const bestOrder = graph.order.slice();
+  const bestOrder = order.slice();
+  // The best since the last restart: what the pool is offered when the search moves on.
+  let runBest = current;
+  const runBestOrder = order.slice();
   let iterations = 0;
   let iterationsToBest = 0;
   let timeToBest = 0;
   let stall = 0;
   let restarts = 0;
+  let fruitlessRestarts = 0;
 
-  const path = new Int32Array(n);
-  const viaMachine = new Uint8Array(n);
-  const blockStart = new Int32Array(n);
-  const blockEnd = new Int32Array(n);
-  const moveFirst = new Int32Array(2 * n);
-  const moveSecond = new Int32Array(2 * n);
-
-  // Tabu list: recent swaps (first, second); restoring `first` right before `second` is forbidden.
+  const jobs = instance.jobs.length;
   const operationsPerMachine = n / instance.machines;
-  const minTenure = Math.round(10 + instance.jobs.length / instance.machines);
-  const maxTenure = Math.round(minTenure * (instance.jobs.length <= 2 * instance.machines ? 1.4 : 1.5)) + 1;
-  const tabuFirst = new Int32Array(maxTenure).fill(-1);
-  const tabuSecond = new Int32Array(maxTenure).fill(-1);
-  const tabuAt = new Float64Array(maxTenure).fill(-Infinity);
-  let tabuNext = 0;
-  let tenure = minTenure;
-  const isTabu = (first: number, second: number): boolean => {
-    for (let i = 0; i < maxTenure; i++) {
-      if (tabuFirst[i] === first && tabuSecond[i] === second && iterations - tabuAt[i]! < tenure) return true;
-    }
-    return false;
-  };
-
-  // Makespan estimate after swapping adjacent u (first) and v on their machine.
-  const estimate = (u: number, v: number): number => {
-    const before = graph.machinePred(u);
-    const after = graph.machineSucc(v);
-    const jpu = jobPred[u]!;
-    const jpv = jobPred[v]!;
-    const jsu = jobSucc[u]!;
-    const jsv = jobSucc[v]!;
-    const rv = Math.max(
-      jpv >= 0 ? head[jpv]! + duration[jpv]! : release[v]!,
-      before >= 0 ? head[before]! + duration[before]! : 0,
-    );
-    const ru = Math.max(jpu >= 0 ? head[jpu]! + duration[jpu]! : release[u]!, rv + duration[v]!);
-    const qu = Math.max(
-      jsu >= 0 ? tail[jsu]! + duration[jsu]! : 0,
-      after >= 0 ? tail[after]! + duration[after]! : 0,
-    );
-    const qv = Math.max(jsv >= 0 ? tail[jsv]! + duration[jsv]! : 0, qu + duration[u]!);
-    return Math.max(rv + duration[v]! + qv, ru + duration[u]! + qu);
-  };
+  const minTenure = Math.round(10 + jobs / instance.machines);
+  const maxTenure = Math.round(minTenure * (jobs <= 2 * instance.machines ? 1.4 : 1.5));
 
   const recordBest = (): void => {
     best = current;
-    bestOrder.set(graph.order);
+    bestOrder.set(order);
     iterationsToBest = iterations;
     timeToBest = clock ? clock() - started : 0;
     stall = 0;
+    fruitlessRestarts = 0;
+  };
+
+  /** Makes move `from → to` when it leaves the graph acyclic; returns whether it did. */
+  const makeMove = (from: number, to: number, tenure: number): boolean => {
+    if (tenure > 0) tabu.record(order, from, to, iterations + tenure);
+    graph.moveOnMachine(from, to);
+    const makespan = graph.evaluate();
+    if (makespan >= 0) {
+      current = makespan;
+      return true;
+    }
+    // Only zero-length operations can close a cycle past the acyclicity test: undo, and forbid it.
+    tabu.record(order, to, from, iterations + maxTenure);
+    graph.moveOnMachine(to, from);
+    graph.evaluate();
+    return false;
   };
 
   const restart = (): void => {
-    graph.copyOrderFrom(bestOrder);
-    current = graph.evaluate();
-    const kicks = 2 + random.int(Math.max(2, Math.round(operationsPerMachine / 2)));
-    for (let kick = 0; kick < kicks; kick++) {
-      const length = graph.criticalPath(current, path, viaMachine);
-      let candidates = 0;
-      for (let i = 1; i < length; i++) {
-        if (viaMachine[i] === 1 && jobSucc[path[i - 1]!] !== path[i]) moveFirst[candidates++] = i;
-      }
-      if (candidates === 0) break;
-      const at = moveFirst[random.int(candidates)]!;
-      const u = path[at - 1]!;
-      const v = path[at]!;
-      graph.swapAdjacent(u, v);
-      const makespan = graph.evaluate();
-      if (makespan < 0) {
-        graph.swapAdjacent(v, u);
-        current = graph.evaluate();
-      } else {
-        current = makespan;
-      }
-    }
-    tabuAt.fill(-Infinity);
-    stall = 0;
+    elite.offer(runBestOrder, runBest);
     restarts++;
+    fruitlessRestarts++;
+    // Better schedules are drawn more often: rank = size × u², u uniform.
+    const u = random.next();
+    graph.copyOrderFrom(elite.size > 0 ? elite.order(Math.floor(u * u * elite.size)) : bestOrder);
+    current = graph.evaluate();
+    const strength = Math.max(2, Math.round(operationsPerMachine / 2)) + Math.min(fruitlessRestarts, 10);
+    const kicks = 2 + random.int(strength);
+    for (let kick = 0; kick < kicks; kick++) {
+      const moves = neighbourhood.generate(current);
+      if (moves === 0) break;
+      const i = random.int(moves);
+      makeMove(neighbourhood.from[i]!, neighbourhood.to[i]!, 0);
+    }
+    tabu.clear();
+    stall = 0;
+    runBest = current;
+    runBestOrder.set(order);
     if (current < best) recordBest();
-  };
-
-  let moves = 0;
-  const addMove = (at: number): void => {
-    const u = path[at]!;
-    const v = path[at + 1]!;
-    // Consecutive operations of one job on one machine cannot trade places.
-    if (jobSucc[u] === v) return;
-    if (moves > 0 && moveFirst[moves - 1] === u && moveSecond[moves - 1] === v) return;
-    moveFirst[moves] = u;
-    moveSecond[moves++] = v;
   };
 
   while (best > stopAt && iterations < limits.maxIterations) {
     if (clock && (iterations & 63) === 0 && clock() - started >= limits.timeLimitMs) break;
     iterations++;
 
-    const length = graph.criticalPath(current, path, viaMachine);
-    let blocks = 0;
-    for (let i = 0; i < length; i++) {
-      if (i === 0 || viaMachine[i] === 0) blockStart[blocks++] = i;
-      blockEnd[blocks - 1] = i;
-    }
-    moves = 0;
-    for (let b = 0; b < blocks; b++) {
-      const s = blockStart[b]!;
-      const e = blockEnd[b]!;
-      if (e === s) continue;
-      if (b > 0 || blocks === 1) addMove(s);
-      if (b < blocks - 1 || blocks === 1) addMove(e - 1);
-    }
+    const moves = neighbourhood.generate(current);
     if (moves === 0) {
       restart();
       continue;
     }
-
     let chosen = -1;
     let chosenValue = Infinity;
     let ties = 0;
-    let oldest = 0;
-    let oldestAt = Infinity;
+    let fallback = -1;
+    let tabuCount = 0;
     for (let i = 0; i < moves; i++) {
-      const u = moveFirst[i]!;
-      const v = moveSecond[i]!;
-      const value = estimate(u, v);
-      // Swapping u and v puts v first; that is tabu when "v right before u" was recently undone.
-      if (isTabu(v, u) && value >= best) {
-        const at = tabuAgeOf(v, u);
-        if (at < oldestAt) {
-          oldestAt = at;
-          oldest = i;
-        }
+      const from = neighbourhood.from[i]!;
+      const to = neighbourhood.to[i]!;
+      const value = neighbourhood.estimate(from, to);
+      if (value >= best && tabu.isTabu(order, from, to, iterations)) {
+        if (random.int(++tabuCount) === 0) fallback = i;
         continue;
       }
       if (value < chosenValue) {
@@ -238,38 +198,15 @@ export function improve(
         chosen = i;
       }
     }
-    if (chosen < 0) chosen = oldest;
-
-    const u = moveFirst[chosen]!;
-    const v = moveSecond[chosen]!;
-    graph.swapAdjacent(u, v);
-    const makespan = graph.evaluate();
-    if (makespan < 0) {
-      // Only zero-length operations can close a cycle here: undo, and forbid the move for a while.
-      graph.swapAdjacent(v, u);
-      graph.evaluate();
-      pushTabu(v, u);
-      continue;
+    if (chosen < 0) chosen = fallback;
+    const tenure = minTenure + random.int(maxTenure - minTenure + 1);
+    if (!makeMove(neighbourhood.from[chosen]!, neighbourhood.to[chosen]!, tenure)) continue;
+    if (current < runBest) {
+      runBest = current;
+      runBestOrder.set(order);
     }
-    current = makespan;
-    pushTabu(u, v);
-    tenure = minTenure + random.int(maxTenure - minTenure + 1);
     if (current < best) recordBest();
     else if (++stall > limits.stallIterations) restart();
-  }
-
-  function pushTabu(first: number, second: number): void {
-    tabuFirst[tabuNext] = first;
-    tabuSecond[tabuNext] = second;
-    tabuAt[tabuNext] = iterations;
-    tabuNext = (tabuNext + 1) % maxTenure;
-  }
-
-  function tabuAgeOf(first: number, second: number): number {
-    for (let i = 0; i < maxTenure; i++) {
-      if (tabuFirst[i] === first && tabuSecond[i] === second) return tabuAt[i]!;
-    }
-    return -Infinity;
   }
 
   graph.copyOrderFrom(bestOrder);
@@ -326,6 +263,6 @@ function readLimits(options: ImproveOptions, instance: JobShopInstance): Limits 
   return {
     maxIterations: options.maxIterations ?? (options.timeLimitMs === undefined ? 20_000 : Infinity),
     timeLimitMs: options.timeLimitMs ?? Infinity,
-    stallIterations: options.stallIterations ?? 300 + 10 * operations,
+    stallIterations: options.stallIterations ?? 1000 + 20 * operations,
   };
 }
