@@ -1,6 +1,6 @@
 // `imverse model validate FILE…`: checks DTDL files offline; exit 1 when any is invalid.
 import type { Issue } from '../core/errors.js';
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from '../server/user-files.js';
 import { ModelRegistry } from '../model/registry.js';
 import { loadOntology } from '../model/ontology/load.js';
 

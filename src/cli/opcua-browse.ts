@@ -1,6 +1,6 @@
 // `imverse opcua browse ENDPOINT`: shows a server's address space (node ids, classes, data types,
 // current values) so that an integrator can write the `nodes` of an OPC UA source.
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from '../server/user-files.js';
 import { format } from 'node:util';
 import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import type { ImverseError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 // Reads the configuration layers for a command: imverse.yaml, environment, flags.
 import { existsSync } from 'node:fs';
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from '../server/user-files.js';
 import { parse } from 'yaml';
 import { configFromEnv, resolveConfig, type Config } from '../core/config.js';
 import { ImverseError } from '../core/errors.js';

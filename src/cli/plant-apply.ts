@@ -1,7 +1,7 @@
 // `imverse plant apply FILE`: shows what a changed plant file changes, and (unless --dry-run) does
 // it in one transaction — on a data directory, or through a running platform's API with --url.
 import { ERROR_CODES, ImverseError, type ErrorCode } from '../core/errors.js';
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from '../server/user-files.js';
 import { openCore } from '../server/platform.js';
 import { readPlantFile } from '../server/plant-file.js';
 import type { PlantApplyResult } from '../twin/plant-apply.js';

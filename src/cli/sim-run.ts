@@ -1,6 +1,6 @@
 // `imverse sim run PLANT.yaml`: a what-if study from the command line, with a progress bar, a KPI table and a report.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from '../server/user-files.js';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

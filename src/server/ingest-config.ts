@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../core/config.js';
 import { ImverseError, type Issue } from '../core/errors.js';
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from './user-files.js';
 import { compileMappings } from '../ingest/mapping/compile.js';
 import { LiveMappings } from '../ingest/mapping/LiveMappings.js';
 import type { MappingSet } from '../ingest/mapping/MappingSet.js';

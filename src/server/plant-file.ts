@@ -1,5 +1,5 @@
 // Plant files: read from disk (without a byte-order mark) and checked, then imported whole.
-import { readUserText } from '../core/user-text.js';
+import { readUserText } from './user-files.js';
 import { parsePlant, type PlantDefinition } from '../twin/plant.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
 

@@ -136,7 +136,11 @@ class PlantParser {
 
   private readDocument(): boolean {
     try {
-      this.doc = parseDocument(stripBom(this.text), { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true });
+      this.doc = parseDocument(stripBom(this.text), {
+        lineCounter: this.lines,
+        prettyErrors: true,
+        uniqueKeys: true,
+      });
     } catch (error) {
       // The parser itself can give up on pathological input (e.g. nesting deeper than the stack).
       this.fail(

@@ -1,9 +1,9 @@
 // The built-in industrial ontology: the DTDL v3 documents in this folder, read at run time.
 // The build copies the .json files next to the compiled .js, so the same code works from src/ and dist/.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { readUserText } from '../../core/user-text.js';
+import { stripBom } from '../../core/user-text.js';
 
 export { ONTOLOGY_PREFIX, modelIdForShortName } from './names.js';
 
@@ -17,6 +17,6 @@ export function loadOntology(): Array<{ source: string; content: unknown }> {
     .map((name) => ({
       source: name,
       // Like any model file, an ontology document may be saved with a byte-order mark.
-      content: JSON.parse(readUserText(join(FOLDER, name))) as unknown,
+      content: JSON.parse(stripBom(readFileSync(join(FOLDER, name), 'utf8'))) as unknown,
     }));
 }
