@@ -79,9 +79,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '(^|/)src/(?!core/wire(-[a-z]+)?\\.js$)',
+              regex: '(^|/)src/(?!core/(wire(-[a-z]+)?|i18n)\\.js$)',
               message:
-                'The browser imports only the shared wire shapes (src/core/wire.ts, src/core/wire-*.ts) from the server code.',
+                'The browser imports only the shared wire shapes (src/core/wire.ts, src/core/wire-*.ts) and the shared i18n module (src/core/i18n.ts) from the server code.',
             },
             { group: ['node:*'], message: 'The browser has no Node.js modules.' },
           ],

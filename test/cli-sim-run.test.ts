@@ -105,6 +105,8 @@ describe('imverse sim run', () => {
       '--json',
       '--scenario',
       `two-welders=${two}`,
+      '--lang',
+      'zh-CN',
       '--out',
       join(dir, 'demo'),
     );
@@ -118,6 +120,10 @@ describe('imverse sim run', () => {
     expect(Object.keys(base.metrics)).toContain('station.line-3/st-08.utilisation');
     expect(base.bottleneck.station).toMatch(/^line-\d\/st-\d\d$/);
     expect(result.scenarios[1].overrides).toEqual({ stations: { 'line-3/st-08': { machines: 2 } } });
+    // The report speaks the language asked for; the plant's names stay as written.
+    const report = readFileSync(join(dir, 'demo', 'report.html'), 'utf8');
+    expect(report).toContain('<html lang="zh-CN">');
+    expect(report).toContain('two-welders');
   });
 
   it('stops on a bad plant file before any run, naming file, line, column and field', () => {

@@ -200,6 +200,7 @@ sim
   .option('--workers <n>', 'worker threads (default: all cores; 0: this thread)', whole)
   .option('--out <dir>', 'where to write result.json and report.html (default ./sim-results/<timestamp>)')
   .option('--json', 'print the result as JSON instead of the table')
+  .option('--lang <locale>', "the report's language: en or zh-CN (default: from LANG)")
   .addOption(
     program
       .createOption('--model-module <url>', 'for tests: a model module in place of the plant simulation')

@@ -1,6 +1,7 @@
 // `imverse sim run PLANT.yaml`: a what-if study from the command line, with a progress bar, a KPI table and a report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readUserText } from '../server/user-files.js';
+import { negotiateLocale, type Locale } from '../core/i18n.js';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +32,8 @@ export interface SimRunOptions {
   workers?: number;
   out?: string;
   json?: boolean;
+  /** The report's language (en, zh-CN); default from LC_ALL, LC_MESSAGES or LANG. */
+  lang?: string;
   /** For tests: a model module (file path or URL) in place of the plant simulation. */
   modelModule?: string;
 }
@@ -103,7 +106,7 @@ export async function simRunCommand(file: string, options: SimRunOptions): Promi
   const out = resolve(options.out ?? join('sim-results', timestamp()));
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(out, 'report.html'), renderStudyReport(result));
+  writeFileSync(join(out, 'report.html'), renderStudyReport(result, reportLocale(options.lang)));
   if (options.json) {
     console.log(JSON.stringify(result));
   } else {
@@ -191,4 +194,11 @@ function moduleUrlOf(spec: string): string {
 /** 2026-11-25T10-31-09: sorts by time and is a valid directory name everywhere. */
 function timestamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+/** --lang, else the shell's locale (`zh_CN.UTF-8` reads Simplified Chinese), else English. */
+function reportLocale(lang: string | undefined): Locale {
+  const { LC_ALL, LC_MESSAGES, LANG } = process.env;
+  const shell = [LC_ALL, LC_MESSAGES, LANG].map((value) => value?.split('.')[0]);
+  return negotiateLocale([lang, ...shell.filter((value) => value !== 'C' && value !== 'POSIX')]);
 }

@@ -56,16 +56,81 @@ describe('start page', () => {
   it('opens a twin from a deep link and finds twins by name', async () => {
     const page = await browser.newPage();
     await page.goto(`${p.url}/world?twin=${encodeURIComponent('88.100.1/acme')}`);
-    await expect.poll(() => page.textContent('#detail')).toContain('88.100.1/acme');
+    // The world page draws the plant first: on a busy machine that takes more than a second.
+    await expect.poll(() => page.textContent('#detail'), { timeout: 10_000 }).toContain('88.100.1/acme');
     await page.fill('#search', 'Line');
     await expect.poll(() => page.locator('#results .node').count()).toBeGreaterThan(0);
+  });
+
+  it('finds twins whatever the case of the text typed', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${p.url}/`);
+    await expect.poll(() => page.locator('#tree .node').count()).toBeGreaterThan(0);
+    await page.fill('#search', 'acme DRIVES');
+    await expect.poll(() => page.textContent('#results')).toContain('ACME Drives');
+    await page.close();
+  });
+
+  it('places twins nothing contains where the world does: an AGV under the plant that owns it', async () => {
+    // Nothing contains the AGV: the plant owns it, and it may be locatedIn a hall of the plant.
+    const scene = (await (await p.api('/api/v1/world/scene')).json()) as {
+      objects: Array<{ id: string; parent?: string }>;
+    };
+    const parents = new Map(scene.objects.map((o) => [o.id, o.parent]));
+    const agvId = '88.100.1/agv-01';
+    const ancestry: string[] = [];
+    for (let at = parents.get(agvId); at !== undefined; at = parents.get(at)) ancestry.unshift(at);
+    expect(ancestry).toContain('88.100.1/plant-1');
+    const contains = (await (
+      await p.api(
+        `/api/v1/twins/${encodeURIComponent(agvId)}/incomingrelationships?relationshipName=contains`,
+      )
+    ).json()) as { value: unknown[] };
+    expect(contains.value).toEqual([]);
+
+    const page = await browser.newPage();
+    await page.goto(`${p.url}/`);
+    for (const id of ancestry) await page.locator(`#tree .node[data-id="${id}"] .toggle`).click();
+    const agv = page.locator(`#tree .node[data-id="${agvId}"]`);
+    await expect.poll(() => agv.isVisible()).toBe(true);
+    const parent = agv.locator('xpath=../../preceding-sibling::div[contains(@class, "node")]');
+    expect(await parent.getAttribute('data-id')).toBe(ancestry.at(-1));
+    await page.close();
+  });
+
+  it('says in demo mode what anonymous visitors may do', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${p.url}/`);
+    await expect.poll(() => page.textContent('#status')).toContain('demo mode');
+    const status = await page.textContent('#status');
+    expect(status).toContain('anonymous visitors may read, and edit layout drafts and notes');
+    expect(status).not.toContain('read-only');
+    await page.close();
+  });
+
+  it('opens the inspector chart on a field that has values', async () => {
+    const cnc = '88.100.1/line-1/st-01/cnc';
+    const now = Date.now();
+    const ingest = await p.api('/api/v1/ingest', {
+      method: 'POST',
+      json: {
+        points: [0, 1, 2].map((i) => ({ twin: cnc, field: 'energy', value: 10 + i, time: now - 60_000 + i })),
+      },
+    });
+    expect(await ingest.json()).toMatchObject({ accepted: 3 });
+    const page = await browser.newPage();
+    await page.goto(`${p.url}/world?twin=${encodeURIComponent(cnc)}`);
+    await expect
+      .poll(() => page.textContent('#detail .chart-heading'), { timeout: 10_000 })
+      .toContain('energy (recent)');
+    await page.close();
   });
 
   it('shows values devices report as they arrive', async () => {
     const page = await browser.newPage();
     const cnc = '88.100.1/line-1/st-01/cnc';
     await page.goto(`${p.url}/world?twin=${encodeURIComponent(cnc)}`);
-    await expect.poll(() => page.textContent('#detail')).toContain(cnc);
+    await expect.poll(() => page.textContent('#detail'), { timeout: 10_000 }).toContain(cnc);
     await page.waitForSelector('#detail[data-live]');
     const ingest = await p.api('/api/v1/ingest', {
       method: 'POST',

@@ -154,5 +154,6 @@ describe('3D world', () => {
     } finally {
       await fresh.close();
     }
-  });
+    // A fresh browser and two page loads: more than the default on a busy 2-core machine.
+  }, 60_000);
 });

@@ -6,19 +6,21 @@ import 'uplot/dist/uPlot.min.css';
 import './history-chart.css';
 import { getJson, twinPath } from './api.js';
 import { element } from './dom.js';
+import type { WorldKey } from './i18n/world.js';
+import { t } from './i18n/world-page.js';
 
 /** `recent`: the live sparkline instead of this chart. */
 export type ChartRange = 'recent' | '15m' | '1h' | '8h' | '24h' | '7d' | 'timeline';
 
 /** Each range's span and bucket width: about 200–350 buckets whatever the span. */
-const RANGES: ReadonlyArray<{ range: ChartRange; label: string; span: number; bucket: number }> = [
-  { range: 'recent', label: 'recent, live', span: 0, bucket: 0 },
-  { range: '15m', label: 'last 15 min', span: 15 * 60_000, bucket: 5_000 },
-  { range: '1h', label: 'last hour', span: 3_600_000, bucket: 15_000 },
-  { range: '8h', label: 'last 8 h', span: 8 * 3_600_000, bucket: 120_000 },
-  { range: '24h', label: 'last 24 h', span: 86_400_000, bucket: 300_000 },
-  { range: '7d', label: 'last 7 days', span: 7 * 86_400_000, bucket: 1_800_000 },
-  { range: 'timeline', label: 'hour up to the timeline', span: 3_600_000, bucket: 15_000 },
+const RANGES: ReadonlyArray<{ range: ChartRange; label: WorldKey; span: number; bucket: number }> = [
+  { range: 'recent', label: 'history.recent', span: 0, bucket: 0 },
+  { range: '15m', label: 'history.15m', span: 15 * 60_000, bucket: 5_000 },
+  { range: '1h', label: 'history.1h', span: 3_600_000, bucket: 15_000 },
+  { range: '8h', label: 'history.8h', span: 8 * 3_600_000, bucket: 120_000 },
+  { range: '24h', label: 'history.24h', span: 86_400_000, bucket: 300_000 },
+  { range: '7d', label: 'history.7d', span: 7 * 86_400_000, bucket: 1_800_000 },
+  { range: 'timeline', label: 'history.timeline', span: 3_600_000, bucket: 15_000 },
 ];
 
 interface BucketAnswer {
@@ -44,9 +46,9 @@ export class HistoryChart {
   private request = 0;
 
   constructor(private readonly onRange: (range: ChartRange) => void) {
-    this.picker.setAttribute('aria-label', 'History range');
+    this.picker.setAttribute('aria-label', t('history.range'));
     for (const { range, label } of RANGES) {
-      const option = element('option', undefined, label);
+      const option = element('option', undefined, t(label));
       option.value = range;
       this.picker.append(option);
     }
@@ -122,7 +124,7 @@ export class HistoryChart {
     this.plot?.destroy();
     this.host.replaceChildren();
     if (data[0].length === 0) {
-      this.host.append(element('p', 'muted', `No history of ${field} in this range.`));
+      this.host.append(element('p', 'muted', t('history.none', { field })));
       this.plot = undefined;
       return;
     }
@@ -139,9 +141,9 @@ export class HistoryChart {
         ],
         series: [
           {},
-          { label: `${field} (avg)`, stroke: '#4fb3ff', width: 1.5, spanGaps: false },
-          { label: 'min', stroke: faint, width: 1 },
-          { label: 'max', stroke: faint, width: 1 },
+          { label: t('history.avg', { field }), stroke: '#4fb3ff', width: 1.5, spanGaps: false },
+          { label: t('history.min'), stroke: faint, width: 1 },
+          { label: t('history.max'), stroke: faint, width: 1 },
         ],
       },
       data,

@@ -1,10 +1,12 @@
 // The side panel for the selected twin: name, identifier, model, every property and telemetry value
 // (kept current from the live feed), and a chart of one numeric field (click a number to chart it):
-// a live sparkline of the recent minutes, or its history over a chosen range (HistoryChart).
+// a live sparkline of the recent minutes, or its history over a chosen range (HistoryChart). The chart
+// opens on a field that has values: one with history, else the first that arrives live.
 import type { TwinDoc, WorldObject } from '../../src/core/wire.js';
 import { getJson, twinPath } from './api.js';
 import { element, formatValue } from './dom.js';
 import { HistoryChart } from './HistoryChart.js';
+import { t } from './i18n/world-page.js';
 import { drawSparkline, type Sample } from './sparkline.js';
 import { warnOnce } from './warn-once.js';
 
@@ -12,6 +14,11 @@ import { warnOnce } from './warn-once.js';
 const PREFERRED_CHART = ['temperature', 'power', 'vibration', 'spindleLoad', 'speed', 'goodCount', 'count'];
 const MAX_SAMPLES = 240;
 const HISTORY_MS = 15 * 60_000;
+
+/** The fields of a twin that have history (the telemetry route without a field). */
+interface HistoryFields {
+  fields: string[];
+}
 
 interface TelemetryAnswer {
   series: Array<{ field: string; samples?: Array<{ time: number; value: unknown }> }>;
@@ -24,6 +31,8 @@ export class Inspector {
   private chartLabel: HTMLElement | undefined;
   private chartField: string | undefined;
   private samples: Sample[] = [];
+  /** The page chose the charted field (not the viewer), and it has shown no value yet: a live one may take over. */
+  private chartIsEmptyGuess = false;
   private live = false;
   private readonly history = new HistoryChart(() => this.redrawChart());
 
@@ -49,8 +58,13 @@ export class Inspector {
     this.table = undefined;
     delete this.host.dataset.live;
     let twin: TwinDoc;
+    let withHistory: string[];
     try {
-      twin = await getJson<TwinDoc>(twinPath(id));
+      const fields = getJson<HistoryFields>(`${twinPath(id)}/telemetry`).then(
+        (answer) => answer.fields,
+        () => [],
+      );
+      [twin, withHistory] = await Promise.all([getJson<TwinDoc>(twinPath(id)), fields]);
     } catch (error) {
       if (this.id !== id) return;
       this.host.replaceChildren(element('h2', undefined, object?.name ?? id), element('code', undefined, id));
@@ -67,7 +81,7 @@ export class Inspector {
     meta.append(element('code', undefined, id), ` · ${twin.$metadata.$model}`);
     if (object) meta.append(` · ${object.type ?? object.kind}`);
     const links = element('p');
-    const resolve = element('a', undefined, 'resolve');
+    const resolve = element('a', undefined, t('inspector.resolve'));
     resolve.href = `/api/v1/resolve/${id}`;
     const json = element('a', undefined, 'JSON');
     json.href = twinPath(id);
@@ -86,15 +100,14 @@ export class Inspector {
       chartHeading,
       this.chart,
       this.history.host,
-      element('h3', undefined, 'Properties and telemetry'),
+      element('h3', undefined, t('inspector.values')),
       this.table,
     );
     this.markLive();
-    const numeric = Object.entries(twin).filter(([f, v]) => !f.startsWith('$') && typeof v === 'number');
-    const first = PREFERRED_CHART.find((f) => numeric.some(([n]) => n === f)) ?? numeric[0]?.[0];
+    const first = firstToChart(twin, withHistory);
     this.chartField = undefined;
     this.history.show(id, undefined);
-    if (first) void this.chartOf(first);
+    if (first) void this.chartOf(first.field, first.hasHistory);
     else this.redrawChart();
   }
 
@@ -104,7 +117,8 @@ export class Inspector {
     const now = Date.now();
     for (const [field, value] of values) {
       this.setRow(field, value);
-      if (this.chartField === undefined && typeof value === 'number') void this.chartOf(field);
+      const takeOver = this.chartIsEmptyGuess && this.samples.length === 0 && field !== this.chartField;
+      if ((this.chartField === undefined || takeOver) && typeof value === 'number') void this.chartOf(field);
       if (field === this.chartField && typeof value === 'number') {
         this.samples.push({ time: now, value });
         if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
@@ -123,7 +137,7 @@ export class Inspector {
       cell.dataset.field = field;
       row.append(element('th', undefined, field), cell);
       row.addEventListener('click', () => {
-        if (row.dataset.numeric !== undefined) void this.chartOf(field);
+        if (row.dataset.numeric !== undefined) void this.chartOf(field, true);
       });
       this.table.append(row);
     }
@@ -133,11 +147,15 @@ export class Inspector {
     if (row && typeof value === 'number') row.dataset.numeric = '';
   }
 
-  /** Charts this field: its last minutes from history, then live values as they come. */
-  private async chartOf(field: string): Promise<void> {
+  /**
+   * Charts this field: its last minutes from history, then live values as they come. `sure`: the viewer
+   * picked it, or it has history; otherwise the first live value of another field takes its place.
+   */
+  private async chartOf(field: string, sure = false): Promise<void> {
     const id = this.id;
     if (!id || field === this.chartField) return;
     this.chartField = field;
+    this.chartIsEmptyGuess = !sure;
     this.samples = [];
     for (const row of this.table?.querySelectorAll('tr') ?? []) {
       row.classList.toggle('charted', row.querySelector('td')?.dataset.field === field);
@@ -167,8 +185,10 @@ export class Inspector {
     if (!this.chart || !this.chartLabel) return;
     const recent = this.history.current === 'recent';
     this.chartLabel.textContent = this.chartField
-      ? `${this.chartField}${recent ? ' (recent)' : ''}`
-      : 'No numeric value to chart';
+      ? recent
+        ? t('inspector.recent', { field: this.chartField })
+        : this.chartField
+      : t('inspector.nothing');
     this.history.picker.hidden = this.chartField === undefined;
     this.chart.hidden = this.chartField === undefined || !recent;
     if (this.chartField) drawSparkline(this.chart, this.samples);
@@ -178,4 +198,24 @@ export class Inspector {
     if (this.live && this.table) this.host.dataset.live = 'world';
     else delete this.host.dataset.live;
   }
+}
+
+/**
+ * The field the chart opens on: a preferred one, then any other, among the fields with history (their
+ * values are known to change); without history, a numeric value of the twin, which may be a fixed
+ * property until a live value shows otherwise.
+ */
+export function firstToChart(
+  twin: Readonly<Record<string, unknown>>,
+  withHistory: readonly string[],
+): { field: string; hasHistory: boolean } | undefined {
+  const charted = withHistory.filter(
+    (f) => !f.startsWith('$') && (twin[f] === undefined || typeof twin[f] === 'number'),
+  );
+  const numeric = Object.keys(twin).filter((f) => !f.startsWith('$') && typeof twin[f] === 'number');
+  const pick = (fields: readonly string[]) => PREFERRED_CHART.find((f) => fields.includes(f)) ?? fields[0];
+  const known = pick(charted);
+  if (known !== undefined) return { field: known, hasHistory: true };
+  const guess = pick(numeric);
+  return guess === undefined ? undefined : { field: guess, hasHistory: false };
 }

@@ -4,6 +4,7 @@
 import type { WorldScene } from '../../src/core/wire.js';
 import { AuthRequiredError, askForToken, getJson } from './api.js';
 import { Highlight } from './Highlight.js';
+import { t } from './i18n/world-page.js';
 import { hook } from './hook.js';
 import { Inspector } from './Inspector.js';
 import { LiveFeed, type LiveChange } from './LiveFeed.js';
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof AuthRequiredError) {
       askForToken();
-      fail('This server needs a token: enter it on the left.');
-    } else fail(`Could not load the plant: ${error instanceof Error ? error.message : String(error)}`);
+      fail(t('error.token'));
+    } else fail(t('error.load', { error: error instanceof Error ? error.message : String(error) }));
     return;
   }
 
@@ -66,13 +67,13 @@ async function main(): Promise<void> {
   const states = new Map<string, unknown>();
   for (const object of scene.objects) if (object.state !== undefined) states.set(object.id, object.state);
   $('#plant-name').textContent = index.title();
-  document.title = `${index.title()} – Imverse 3D world`;
+  document.title = t('title', { plant: index.title() });
 
   let stage: Stage;
   try {
     stage = new Stage($('#viewport'), scene.bounds);
   } catch (error) {
-    fail('This browser cannot draw 3D (WebGL is off or unsupported); the tree and inspector still work.');
+    fail(t('error.webgl'));
     console.error(error);
     return;
   }
@@ -211,4 +212,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((error: unknown) => fail(`The world failed to start: ${String(error)}`));
+void main().catch((error: unknown) => fail(t('error.start', { error: String(error) })));

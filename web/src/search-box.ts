@@ -1,5 +1,6 @@
 // The search box: twins by name or identifier as you type; Enter takes the first hit.
 import { twinRow } from './dom.js';
+import { t } from './i18n/world-page.js';
 import type { WorldIndex } from './WorldIndex.js';
 
 export function enableSearch(
@@ -21,7 +22,7 @@ export function enableSearch(
     if (input.value.trim() && hits.length === 0) {
       const none = document.createElement('p');
       none.className = 'muted';
-      none.textContent = 'no match';
+      none.textContent = t('search.none');
       results.append(none);
     }
   };

@@ -1,4 +1,6 @@
 // A sparkline of one field's recent values on a 2D canvas: no chart library on the first load.
+import { t } from './i18n/world-page.js';
+
 export interface Sample {
   readonly time: number;
   readonly value: number;
@@ -17,7 +19,7 @@ export function drawSparkline(canvas: HTMLCanvasElement, samples: readonly Sampl
   if (samples.length < 2) {
     g.fillStyle = '#8ea1b3';
     g.font = '11px system-ui, sans-serif';
-    g.fillText(samples.length ? 'waiting for more values…' : 'no values yet', 6, height / 2 + 4);
+    g.fillText(t(samples.length ? 'chart.waiting' : 'chart.empty'), 6, height / 2 + 4);
     return;
   }
   let min = Infinity;

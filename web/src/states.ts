@@ -1,5 +1,7 @@
 // Operating states and the colours the world paints them in; the legend shows the same table.
 import { Color } from 'three';
+import { stateName } from './i18n/common.js';
+import { t } from './i18n/world-page.js';
 import { STATE_COLOURS } from './state-colours.js';
 
 export { STATE_COLOURS };
@@ -26,7 +28,7 @@ export function renderLegend(host: HTMLElement): void {
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.background = hex;
-      item.append(swatch, state);
+      item.append(swatch, stateName(t, state));
       item.dataset.state = state;
       return item;
     }),

@@ -1,44 +1,32 @@
 // A short tour for a first-time visitor: what the colours mean and what each button does. Shown once
 // per browser (remembered in localStorage), and again from the "?" button.
 import { element } from './dom.js';
+import type { WorldKey } from './i18n/world.js';
+import { t } from './i18n/world-page.js';
 
 const SEEN_KEY = 'imverse.welcomed';
 
-const TIPS: ReadonlyArray<readonly [title: string, text: string]> = [
-  [
-    'Live plant',
-    'Every machine is coloured by its state right now; the legend at the bottom says which colour is which.',
-  ],
-  [
-    'Look around',
-    'Drag to orbit, right-drag to pan, scroll to zoom, W A S D to fly. ⌂ brings the whole plant back.',
-  ],
-  [
-    'Inspect',
-    'Click a machine, or find it in the tree or the search box, to see its live values and history.',
-  ],
-  ['◷ Timeline', 'Replay what the plant did earlier, up to 100× faster, then return to live.'],
-  [
-    'Here now',
-    'Others in the world show as avatars and in the list on the left; follow someone’s view, or ⚑ pin a note on a machine.',
-  ],
-  [
-    '✎ Design',
-    'Move, turn, add and remove equipment together with others, then save the layout and simulate it.',
-  ],
-  ['Dashboard', 'Throughput, OEE and alarms per line as numbers and charts: the link at the top.'],
+const TIPS: ReadonlyArray<WorldKey> = [
+  'tip.live',
+  'tip.look',
+  'tip.inspect',
+  'tip.timeline',
+  'tip.here',
+  'tip.design',
+  'tip.dashboard',
 ];
 
 export function installWelcome(viewport: HTMLElement, toolbar: HTMLElement, plantName: string): void {
   const card = element('div', 'welcome');
   card.setAttribute('role', 'dialog');
-  card.setAttribute('aria-label', 'Welcome');
-  const close = element('button', 'welcome-close', 'Got it');
+  card.setAttribute('aria-label', t('welcome.label'));
+  const close = element('button', 'welcome-close', t('welcome.close'));
   close.type = 'button';
   const list = element('dl');
-  for (const [title, text] of TIPS)
-    list.append(element('dt', undefined, title), element('dd', undefined, text));
-  card.append(element('h2', undefined, `Welcome to ${plantName}`), list, close);
+  for (const tip of TIPS) {
+    list.append(element('dt', undefined, t(tip)), element('dd', undefined, t(`${tip}.text` as WorldKey)));
+  }
+  card.append(element('h2', undefined, t('welcome.heading', { plant: plantName })), list, close);
   const hide = (): void => {
     card.hidden = true;
     localStorage.setItem(SEEN_KEY, '1');
@@ -52,7 +40,7 @@ export function installWelcome(viewport: HTMLElement, toolbar: HTMLElement, plan
 
   const help = element('button', undefined, '?');
   help.type = 'button';
-  help.title = 'What can I do here?';
+  help.title = t('welcome.help');
   help.addEventListener('click', () => {
     card.hidden = !card.hidden;
     if (!card.hidden) close.focus();

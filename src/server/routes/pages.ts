@@ -1,11 +1,14 @@
 // Pages for people: the start page at / (what is running, the twin tree), the 3D world at /world and
 // the KPI dashboard at /dashboard, the last two from the Vite bundle built from web/ into dist/web
-// (`npm run build`).
+// (`npm run build`). The start page gets its strings in every locale and the one the request asks for
+// (?lang=, else Accept-Language); its script may still follow the visitor's stored choice (docs/i18n.md).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCALE_NAMES, LOCALE_STORAGE_KEY, requestLocale } from '../../core/i18n.js';
+import { START_PAGE_MESSAGES } from './start-page-messages.js';
 import type { RouteDeps } from '../app.js';
 
 const START_PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
@@ -55,12 +58,31 @@ async function sendBuiltPage(reply: FastifyReply, file: string, page: string): P
   }
 }
 
+/** JSON safe inside an inline <script>: no `</script>` or `<!--` can end it early. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
 export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Promise<void> {
   const startPage = START_PAGE.replace('__IMVERSE_DEMO__', demo ? 'true' : 'false');
   const page = { config: { permission: 'public' as const }, schema: { hide: true } };
-  app.get('/', page, async (_request, reply) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
-    return startPage;
+  app.get('/', page, async (request, reply) => {
+    const locale = requestLocale(
+      (request.query as { lang?: unknown }).lang,
+      request.headers['accept-language'],
+    );
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('vary', 'accept-language')
+      .header('content-language', locale);
+    const i18n = {
+      locale,
+      storageKey: LOCALE_STORAGE_KEY,
+      names: LOCALE_NAMES,
+      messages: START_PAGE_MESSAGES,
+    };
+    return startPage
+      .replace('__IMVERSE_I18N__', () => scriptJson(i18n))
+      .replace('<html lang="en">', `<html lang="${locale}">`);
   });
   app.get('/theme.css', page, async (_request, reply) => {
     reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { ImverseError } from '../../core/errors.js';
+import { requestLocale } from '../../core/i18n.js';
 import { parseStudyDefinition, renderStudyReport } from '../../sim/study/index.js';
 import type { RouteDeps } from '../app.js';
 import { PLANT_MODEL_MODULE } from './load-model.js';
@@ -110,7 +111,7 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     async (request) => service.get(request.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>(
     '/api/v1/studies/:id/report',
     {
       config: { permission: 'read' },
@@ -118,6 +119,12 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
         tags,
         summary: 'The HTML report of a finished study (self-contained, with plots)',
         params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            lang: { type: 'string', description: 'en or zh-CN (default: from Accept-Language)' },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -128,8 +135,14 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
           `Study ${record.id} is ${record.status}: it has no report`,
         );
       }
-      reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP);
-      return renderStudyReport(record.result);
+      // In the language the reader asks for: ?lang=zh-CN, else the browser's Accept-Language.
+      const locale = requestLocale(request.query.lang, request.headers['accept-language']);
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', REPORT_CSP)
+        .header('content-language', locale)
+        .header('vary', 'accept-language');
+      return renderStudyReport(record.result, locale);
     },
   );
 

@@ -98,6 +98,26 @@ describe('renderStudyReport', () => {
     expect(html).toMatch(/class="better">better/);
   });
 
+  it('names each station by its plant-file name, with its id as the tooltip and in small print', () => {
+    const study = parseStudyDefinition({ horizon: '2d', warmup: 0, replications: 2 });
+    const named = (r: number): ReplicationOutput => ({
+      ...output(r, 0),
+      stationNames: { weld: 'Weld cell 2', [EVIL]: `Robot ${EVIL}` },
+    });
+    const html = renderStudyReport(summarizeStudy(study, 'plant.yaml', [[named(0), named(1)]]));
+    const weld = '<span title="weld">Weld cell 2</span> <span class="small">weld</span>';
+    // The station table's row, and the bottleneck in the key figures.
+    expect(html).toContain(`<tr><td>${weld}</td>`);
+    expect(html).toContain(`${weld} (active 85%`);
+    // The utilisation chart labels its bars with the name and the id.
+    expect(html).toContain('>Weld cell 2 (weld)</text>');
+    expect(html).toContain('Robot &lt;script&gt;');
+    expect(html).not.toContain(EVIL);
+    expect(unbalancedTags(html)).toEqual([]);
+    // Without names (a result stored before they were kept), the id stands alone.
+    expect(report()).toContain('<tr><td>weld</td>');
+  });
+
   it('escapes every text that came from the user', () => {
     expect(html).not.toContain(EVIL);
     expect(html).not.toContain('<script');

@@ -1,13 +1,33 @@
 // The study report: one self-contained HTML page (no scripts, no external fonts) with inline SVG plots.
+import { translator, type Locale } from '../../core/i18n.js';
+import { STUDY_REPORT_MESSAGES } from './report-messages.js';
 import { formatDuration } from './duration.js';
 import { escapeHtml } from './escape-html.js';
 import { KEY_METRICS, type ScenarioComparison } from './compare.js';
 import { stationIds } from './bottleneck.js';
-import { formatEstimate, formatNumber, formatSeconds, formatValue } from './format.js';
+import { formatEstimate, formatNumber, formatSeconds, formatValue, stationLabel } from './format.js';
 import type { StudyResult, ScenarioResult } from './result.js';
 import { barChart, histogramChart, lineChart, type Bar } from './svg-charts.js';
 
-const STATION_FIELDS = ['utilisation', 'oee', 'blocked', 'starved', 'down'] as const;
+const STATION_FIELDS = [
+  'utilisation',
+  'oee',
+  'availability',
+  'performance',
+  'quality',
+  'blocked',
+  'starved',
+  'down',
+] as const;
+
+type StationNames = Readonly<Record<string, string>> | undefined;
+
+/** A station by its plant-file name, its id beside it in small print and as the tooltip. */
+function stationHtml(names: StationNames, id: string): string {
+  const name = names?.[id];
+  if (name === undefined || name === id) return escapeHtml(id);
+  return `<span title="${escapeHtml(id)}">${escapeHtml(name)}</span> <span class="small">${escapeHtml(id)}</span>`;
+}
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
@@ -20,58 +40,74 @@ figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg{max-widt
 .legend span{margin-right:1rem;white-space:nowrap}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}
 .small{font-size:12px;color:#555}`;
 
-/** The whole report page for a finished study. */
-export function renderStudyReport(result: StudyResult): string {
+/** The whole report page for a finished study, its prose in `locale` (the figures' tables stay English). */
+export function renderStudyReport(result: StudyResult, locale: Locale = 'en'): string {
   const { study } = result;
   const names = result.scenarios.map((s) => s.name);
+  const t = translator(STUDY_REPORT_MESSAGES, locale);
+  const warmup =
+    study.warmup === null
+      ? t('meta.warmup.file')
+      : t('meta.warmup', { duration: formatDuration(study.warmup) });
+  const meta = [
+    t('meta.horizon', { horizon: formatDuration(study.horizon), warmup }),
+    t('meta.replications', { count: study.replications }),
+    t('meta.seed', { seed: String(study.seed) }),
+    t('meta.scenarios', { names: names.join(', ') }),
+  ];
   const sections = [
     `<h1>${escapeHtml(study.name)}</h1>`,
-    `<p class="meta">Plant <code>${escapeHtml(result.plant)}</code> · horizon ${escapeHtml(formatDuration(study.horizon))} after ${study.warmup === null ? "the plant file's warm-up" : `a warm-up of ${escapeHtml(formatDuration(study.warmup))}`} · ${study.replications} replications per scenario · seed ${study.seed} · scenarios: ${names.map((n) => escapeHtml(n)).join(', ')}</p>`,
-    `<p class="small">Every value is the mean over replications ± the half width of its ${Math.round(result.confidenceLevel * 100)}% confidence interval (Student t). Scenarios share random numbers replication by replication, so differences are tested pairwise.</p>`,
-    keyTable(result.scenarios),
+    `<p class="meta">${escapeHtml(t('meta.plant'))} <code>${escapeHtml(result.plant)}</code> · ${meta.map(escapeHtml).join(' · ')}</p>`,
+    `<p class="small">${escapeHtml(t('note.interval', { level: Math.round(result.confidenceLevel * 100) }))}</p>`,
+    keyTable(result.scenarios, result.stationNames),
     comparisonSection(result.comparisons),
-    '<h2>Throughput over time</h2>',
+    `<h2>${escapeHtml(t('h.throughput'))}</h2>`,
     lineChart(
-      'Finished units per hour (mean over replications)',
+      t('chart.throughput'),
       result.scenarios.map((s) => ({ name: s.name, values: s.traces.throughputPerHour })),
-      'hour after warm-up',
-      'units / h',
+      t('axis.hour'),
+      t('axis.unitsPerHour'),
     ),
-    '<h2>Utilisation per station</h2>',
+    `<h2>${escapeHtml(t('h.utilisation'))}</h2>`,
     barChart(
-      'Utilisation per station, with 95% intervals',
-      utilisationBars(result.scenarios),
-      'utilisation',
+      t('chart.utilisation'),
+      utilisationBars(result.scenarios, result.stationNames),
+      t('axis.utilisation'),
       1,
     ),
-    stationTables(result.scenarios),
-    '<h2>Work in process over time</h2>',
+    stationTables(result.scenarios, result.stationNames),
+    `<h2>${escapeHtml(t('h.wip'))}</h2>`,
     lineChart(
-      'Units in the plant (mean over replications)',
+      t('chart.wip'),
       result.scenarios.map((s) => ({ name: s.name, values: s.traces.wipPerHour })),
-      'hour after warm-up',
-      'units',
+      t('axis.hour'),
+      t('axis.units'),
     ),
-    '<h2>Lead-time distribution</h2>',
+    `<h2>${escapeHtml(t('h.leadTime'))}</h2>`,
     ...result.scenarios.map((s, k) =>
       histogramChart(
-        `Lead time, ${s.name} (${s.traces.leadTime.total.toLocaleString('en-US')} units; median ${formatSeconds(s.traces.leadTime.quantiles.p50)}, 90th percentile ${formatSeconds(s.traces.leadTime.quantiles.p90)})`,
+        t('chart.leadTime', {
+          scenario: s.name,
+          count: s.traces.leadTime.total,
+          median: formatSeconds(s.traces.leadTime.quantiles.p50),
+          p90: formatSeconds(s.traces.leadTime.quantiles.p90),
+        }),
         s.traces.leadTime.edges,
         s.traces.leadTime.counts,
-        'lead time',
+        t('axis.leadTime'),
         formatSeconds,
         k,
       ),
     ),
-    '<h2>All metrics</h2>',
+    `<h2>${escapeHtml(t('h.all'))}</h2>`,
     allMetricsTable(result.scenarios),
   ];
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${study.name} – Imverse study`)}</title>
+<title>${escapeHtml(t('title', { study: study.name }))}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -81,7 +117,7 @@ ${sections.join('\n')}
 `;
 }
 
-function keyTable(scenarios: readonly ScenarioResult[]): string {
+function keyTable(scenarios: readonly ScenarioResult[], names: StationNames): string {
   const metrics = [...KEY_METRICS.map((k) => k.metric), ...variantMetrics(scenarios)];
   const label = (metric: string): string => KEY_METRICS.find((k) => k.metric === metric)?.label ?? metric;
   const header = `<tr><th>scenario</th>${metrics.map((m) => `<th>${escapeHtml(label(m))}</th>`).join('')}<th>bottleneck</th></tr>`;
@@ -93,8 +129,8 @@ function keyTable(scenarios: readonly ScenarioResult[]): string {
     const bottleneck =
       b === null
         ? '–'
-        : `${b.station} (active ${formatNumber(b.active * 100)}%, most active in ${Math.round(b.shareOfReplications * 100)}% of replications)`;
-    return `<tr><td>${escapeHtml(s.name)}</td>${cells.join('')}<td>${escapeHtml(bottleneck)}</td></tr>`;
+        : `${stationHtml(names, b.station)} ${escapeHtml(`(active ${formatNumber(b.active * 100)}%, most active in ${Math.round(b.shareOfReplications * 100)}% of replications)`)}`;
+    return `<tr><td>${escapeHtml(s.name)}</td>${cells.join('')}<td>${bottleneck}</td></tr>`;
   });
   return `<h2>Key figures</h2><table><thead>${header}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -121,13 +157,13 @@ function comparisonSection(comparisons: readonly ScenarioComparison[]): string {
 <p class="small">A difference is significant when its 95% paired-t interval excludes zero. Higher throughput is better; lower lead time and WIP are better.</p>`;
 }
 
-function utilisationBars(scenarios: readonly ScenarioResult[]): Bar[] {
+function utilisationBars(scenarios: readonly ScenarioResult[], names: StationNames): Bar[] {
   const stations = stationIds(scenarios.flatMap((s) => Object.keys(s.replications[0] ?? s.metrics)));
   return stations.flatMap((station) =>
     scenarios.map((s) => {
       const m = s.metrics[`station.${station}.utilisation`];
       return {
-        group: station,
+        group: stationLabel(names, station),
         series: s.name,
         value: m?.mean ?? null,
         low: m?.low ?? null,
@@ -137,7 +173,7 @@ function utilisationBars(scenarios: readonly ScenarioResult[]): Bar[] {
   );
 }
 
-function stationTables(scenarios: readonly ScenarioResult[]): string {
+function stationTables(scenarios: readonly ScenarioResult[], names: StationNames): string {
   return scenarios
     .map((s) => {
       const stations = stationIds(Object.keys(s.replications[0] ?? s.metrics));
@@ -149,7 +185,7 @@ function stationTables(scenarios: readonly ScenarioResult[]): string {
           const m = s.metrics[name];
           return `<td>${escapeHtml(m ? formatEstimate(name, m) : '–')}</td>`;
         });
-        return `<tr><td>${escapeHtml(id)}</td>${cells.join('')}</tr>`;
+        return `<tr><td>${stationHtml(names, id)}</td>${cells.join('')}</tr>`;
       });
       return `<h3>Stations, ${escapeHtml(s.name)}</h3><table><thead>${header}</thead><tbody>${rows.join('')}</tbody></table>`;
     })

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { WorldKpis } from '../../../src/core/wire-dashboard.js';
+import { format, t } from '../i18n/dashboard-page.js';
 
 /** One colour per line, apart from the state colours so a line is not read as a state. */
 const LINE_COLOURS = ['#4fb3ff', '#f5a524', '#3ecf8e', '#d97cff', '#ff7a59', '#2fd0e0', '#e6d84f', '#9aa7b4'];
@@ -71,7 +72,8 @@ export class DashboardCharts {
             width: 2,
             // Few buckets hold data soon after a start: show each as a point, not only as a line.
             points: { show: true, size: 5, fill: lineColour(i) },
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${Math.round(v)} /h`),
+            value: (_u: uPlot, v: number | null) =>
+              v === null ? '–' : t('chart.rate', { rate: format.number(Math.round(v)) }),
           })),
         ],
       }),
@@ -108,17 +110,17 @@ export class DashboardCharts {
             incrs: [1, 2, 5, 10],
             values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
           },
-          { ...AXIS, values: (_u, splits) => splits.map((v) => `${v} %`) },
+          { ...AXIS, values: (_u, splits) => splits.map((v) => format.percent(v / 100, 0)) },
         ],
         series: [
-          { label: 'Station', value: (_u, i) => (i === null ? '' : `${labels[i]} ${names[i]}`) },
+          { label: t('chart.station'), value: (_u, i) => (i === null ? '' : `${labels[i]} ${names[i]}`) },
           ...kpis.lines.map((line, i) => ({
             label: line.name,
             stroke: lineColour(i),
             fill: `${lineColour(i)}cc`,
             paths: bars,
             points: { show: false },
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(1)} %`),
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : format.percent(v / 100, 1)),
           })),
         ],
       }),

@@ -1,38 +1,40 @@
 // How the dashboard writes its numbers; no DOM, so the end-to-end test formats the API's numbers
-// the same way and compares them with what the page shows.
+// the same way and compares them with what the page shows. Numbers are written for the page's locale.
+import { localeFormat, type Locale } from '../i18n/core.js';
 
 /** Shown for a KPI the window has no data for. */
 export const NO_DATA = '–';
 
 /** Units per hour: whole units from 100 up, one decimal below. */
-export function formatRate(value: number | null | undefined): string {
+export function formatRate(value: number | null | undefined, locale: Locale = 'en'): string {
   if (value === null || value === undefined) return NO_DATA;
   return value >= 100
-    ? Math.round(value).toLocaleString('en-US')
-    : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    ? Math.round(value).toLocaleString(locale)
+    : value.toLocaleString(locale, { maximumFractionDigits: 1 });
 }
 
-/** A share 0–1 as a percentage with one decimal. */
-export function formatShare(value: number | null | undefined): string {
+/** A share 0–1 as a percentage with one decimal, the locale's way ("85.3%"). */
+export function formatShare(value: number | null | undefined, locale: Locale = 'en'): string {
   if (value === null || value === undefined) return NO_DATA;
-  return `${(value * 100).toFixed(1)} %`;
+  return localeFormat(locale).percent(value, 1);
 }
 
-export function formatCount(value: number | null | undefined): string {
+export function formatCount(value: number | null | undefined, locale: Locale = 'en'): string {
   if (value === null || value === undefined) return NO_DATA;
-  return value.toLocaleString('en-US');
+  return value.toLocaleString(locale);
 }
 
-/** The plant tiles: key in the hook and the DOM (data-kpi), label, and how the value is written. */
+/** The plant tiles: key in the hook and the DOM (data-kpi) and how the value is written; the label and
+ * unit are the catalogue's `tile.<key>` and `tile.<key>.unit` (web/src/i18n/dashboard.ts). */
 export const TILES = [
-  { key: 'throughput', label: 'Throughput', unit: 'units/h', format: formatRate },
-  { key: 'output', label: 'Output', unit: 'good units', format: formatCount },
-  { key: 'oee', label: 'OEE', unit: 'A × P × Q', format: formatShare },
-  { key: 'availability', label: 'Availability', unit: 'running / planned', format: formatShare },
-  { key: 'performance', label: 'Performance', unit: 'ideal / actual cycle', format: formatShare },
-  { key: 'quality', label: 'Quality', unit: 'good / all units', format: formatShare },
-  { key: 'alarmsNow', label: 'Alarms now', unit: 'down or maintenance', format: formatCount },
-  { key: 'downEvents', label: 'Breakdowns', unit: 'went down in range', format: formatCount },
+  { key: 'throughput', format: formatRate },
+  { key: 'output', format: formatCount },
+  { key: 'oee', format: formatShare },
+  { key: 'availability', format: formatShare },
+  { key: 'performance', format: formatShare },
+  { key: 'quality', format: formatShare },
+  { key: 'alarmsNow', format: formatCount },
+  { key: 'downEvents', format: formatCount },
 ] as const;
 
 export type TileKey = (typeof TILES)[number]['key'];

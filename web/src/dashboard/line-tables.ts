@@ -2,14 +2,21 @@
 // every line and station name links to its place in the 3D world.
 import type { LineKpis, StationKpis } from '../../../src/core/wire-dashboard.js';
 import { element, paintDot } from '../dom.js';
-import { formatCount, formatRate, formatShare } from './format.js';
+import { stateName } from '../i18n/common.js';
+import type { DashboardKey } from '../i18n/dashboard.js';
+import { locale, t } from '../i18n/dashboard-page.js';
+import * as format from './format.js';
+
+const formatShare = (value: number | null | undefined): string => format.formatShare(value, locale);
+const formatCount = (value: number | null | undefined): string => format.formatCount(value, locale);
+const formatRate = (value: number | null | undefined): string => format.formatRate(value, locale);
 
 export const worldLink = (id: string): string => `/world?twin=${encodeURIComponent(id)}`;
 
 function twinLink(id: string, name: string): HTMLAnchorElement {
   const link = element('a', 'twin-link', name);
   link.href = worldLink(id);
-  link.title = `${id}: open in the 3D world`;
+  link.title = t('link.title', { id });
   link.dataset.twin = id;
   return link;
 }
@@ -21,7 +28,7 @@ function stateChips(counts: Readonly<Record<string, number>>): HTMLElement {
     chip.dataset.state = state;
     const dot = element('span', 'dot');
     paintDot(dot, state);
-    chip.append(dot, `${count} ${state}`);
+    chip.append(dot, `${format.formatCount(count, locale)} ${stateName(t, state)}`);
     chips.append(chip);
   }
   return chips;
@@ -40,7 +47,10 @@ function stationRow(station: StationKpis): HTMLTableRowElement {
   const state = element('td', 'state');
   const dot = element('span', 'dot');
   paintDot(dot, station.state);
-  state.append(dot, station.state ?? 'unknown');
+  state.append(
+    dot,
+    station.state === undefined || station.state === null ? t('state.unknown') : stateName(t, station.state),
+  );
   row.append(name, state);
   cell(row, formatShare(station.oee));
   cell(row, formatShare(station.availability));
@@ -52,7 +62,17 @@ function stationRow(station: StationKpis): HTMLTableRowElement {
   return row;
 }
 
-const HEADINGS = ['Station', 'State', 'OEE', 'Avail.', 'Perf.', 'Quality', 'Good', 'Scrap', 'Breakdowns'];
+const HEADINGS: readonly DashboardKey[] = [
+  'col.station',
+  'col.state',
+  'col.oee',
+  'col.availability',
+  'col.performance',
+  'col.quality',
+  'col.good',
+  'col.scrap',
+  'col.downEvents',
+];
 
 function lineSection(line: LineKpis): HTMLElement {
   const section = element('section', 'line');
@@ -60,33 +80,37 @@ function lineSection(line: LineKpis): HTMLElement {
   const title = element('h2');
   title.append(twinLink(line.id, line.name));
   const summary = element('dl', 'summary');
-  const fact = (label: string, value: string, key: string) => {
-    const dt = element('dt', undefined, label);
+  const fact = (label: DashboardKey, value: string, key: string) => {
+    const dt = element('dt', undefined, t(label));
     const dd = element('dd', undefined, value);
     dd.dataset.kpi = key;
     summary.append(dt, dd);
   };
-  fact('Throughput', `${formatRate(line.throughput)} units/h`, 'throughput');
-  fact('Output', formatCount(line.output), 'output');
-  fact('OEE', formatShare(line.oee), 'oee');
-  fact('A / P / Q', [line.availability, line.performance, line.quality].map(formatShare).join(' · '), 'apq');
+  fact('fact.throughput', t('fact.throughput.value', { rate: formatRate(line.throughput) }), 'throughput');
+  fact('fact.output', formatCount(line.output), 'output');
+  fact('fact.oee', formatShare(line.oee), 'oee');
+  const apq = [line.availability, line.performance, line.quality].map((v) => formatShare(v));
+  fact('fact.apq', apq.join(' · '), 'apq');
   const alarms = element('p', 'alarms');
   if (line.alarms.now.length > 0) {
     alarms.classList.add('active');
-    alarms.append('⚠ Now: ');
+    alarms.append(t('alarms.now'));
     const names = new Map(line.stations.map((s) => [s.id, s]));
     line.alarms.now.forEach((id, i) => {
       const station = names.get(id);
       if (i > 0) alarms.append(', ');
-      alarms.append(twinLink(id, station?.name ?? id), ` (${station?.state ?? 'alarm'})`);
+      alarms.append(
+        twinLink(id, station?.name ?? id),
+        ` (${station?.state ? stateName(t, station.state) : t('alarms.alarm')})`,
+      );
     });
     alarms.append('. ');
-  } else alarms.append('No station down or in maintenance. ');
-  alarms.append(`${formatCount(line.alarms.downEvents)} breakdowns in this range.`);
+  } else alarms.append(t('alarms.none'));
+  alarms.append(t('alarms.breakdowns', { count: formatCount(line.alarms.downEvents) }));
 
   const table = element('table', 'stations');
   const head = element('tr');
-  for (const heading of HEADINGS) head.append(element('th', undefined, heading));
+  for (const heading of HEADINGS) head.append(element('th', undefined, t(heading)));
   table.append(element('thead'), element('tbody'));
   table.tHead!.append(head);
   table.tBodies[0]!.append(...line.stations.map(stationRow));
@@ -96,7 +120,7 @@ function lineSection(line: LineKpis): HTMLElement {
 
 export function renderLines(host: HTMLElement, lines: readonly LineKpis[]): void {
   if (lines.length === 0) {
-    host.replaceChildren(element('p', 'muted', 'No lines with stations are visible to this token.'));
+    host.replaceChildren(element('p', 'muted', t('lines.none')));
     return;
   }
   host.replaceChildren(...lines.map(lineSection));

@@ -3,6 +3,7 @@
 import './dashboard.css';
 import type { WorldKpis } from '../../../src/core/wire-dashboard.js';
 import { AuthRequiredError, askForToken, getJson } from '../api.js';
+import { format, t } from '../i18n/dashboard-page.js';
 import { LiveFeed, type LiveChange } from '../LiveFeed.js';
 import { DashboardCharts } from './charts.js';
 import { DEFAULT_RANGE, RANGES } from './format.js';
@@ -82,10 +83,10 @@ async function refresh(): Promise<void> {
     if (error instanceof AuthRequiredError) {
       stopped = true;
       askForToken();
-      status('This server needs a token: enter it above.', true);
+      status(t('error.token'), true);
     } else {
       hook.error = error instanceof Error ? error.message : String(error);
-      status(`Could not load the KPIs (retrying): ${hook.error}`, true);
+      status(t('error.load', { error: hook.error }), true);
     }
   } finally {
     inFlight = false;
@@ -108,14 +109,14 @@ function show(kpis: WorldKpis, trigger: RefreshTrigger): void {
   hook.refreshes++;
   hook.trigger = trigger;
   hook.ready = true;
-  updatedAt = new Date(kpis.computedAt).toLocaleTimeString();
+  updatedAt = format.time(kpis.computedAt);
   showUpdated();
   live ??= startLive();
 }
 
 function showUpdated(): void {
   if (updatedAt === undefined || hook.error !== undefined) return;
-  status(`Updated ${updatedAt} · every ${REFRESH_MS / 1000} s${hook.live ? ' and on alarms (live)' : ''}`);
+  status(t(hook.live ? 'updated.live' : 'updated', { time: updatedAt, seconds: REFRESH_MS / 1000 }));
 }
 
 /** A station entering or leaving an alarm state refreshes the page now rather than at the next tick. */
@@ -160,7 +161,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('#ranges butto
   button.addEventListener('click', () => {
     if (button.dataset.range === undefined || button.dataset.range === hook.range) return;
     pickRange(button.dataset.range);
-    status('Loading…');
+    status(t('loading.range'));
     schedule(0, 'range');
   });
 }

@@ -1,6 +1,8 @@
 // The plant tiles: one big number per KPI, with what it is measured in.
 import type { PlantKpis } from '../../../src/core/wire-dashboard.js';
 import { element } from '../dom.js';
+import type { DashboardKey } from '../i18n/dashboard.js';
+import { locale, t } from '../i18n/dashboard-page.js';
 import { TILES, type TileKey } from './format.js';
 
 export function renderTiles(host: HTMLElement, plant: PlantKpis): Partial<Record<TileKey, number | null>> {
@@ -12,8 +14,9 @@ export function renderTiles(host: HTMLElement, plant: PlantKpis): Partial<Record
       const box = element('div', 'tile');
       box.dataset.kpi = tile.key;
       if (tile.key === 'alarmsNow' && (value ?? 0) > 0) box.classList.add('alarm');
-      const number = element('div', 'value', tile.format(value));
-      box.append(element('div', 'label', tile.label), number, element('div', 'unit muted', tile.unit));
+      const number = element('div', 'value', tile.format(value, locale));
+      const label = `tile.${tile.key}` as const satisfies DashboardKey;
+      box.append(element('div', 'label', t(label)), number, element('div', 'unit muted', t(`${label}.unit`)));
       return box;
     }),
   );

@@ -12,6 +12,7 @@ import {
 } from '../../../src/core/wire-layout.js';
 import { DraftDoc } from '../../../src/core/wire-draft.js';
 import { storedToken } from '../api.js';
+import { t } from '../i18n/world-page.js';
 import { plantToWorld } from '../WorldMeshes.js';
 import { onViewClick } from '../picking.js';
 import type { WorldContext } from '../world-context.js';
@@ -111,7 +112,7 @@ export class DesignMode {
   /** Enters design mode on a draft (leaving the one open, if another). */
   open(name: string): void {
     if (!DRAFT_NAME.test(name)) {
-      this.say('A draft name is 1–73 letters, digits, dots, dashes or underscores.');
+      this.say(t('design.badName'));
       return;
     }
     if (this.hook.active && this.hook.draft === name) return;
@@ -143,7 +144,7 @@ export class DesignMode {
       this.refreshBar();
     });
     provider.on('status', ({ status }: { status: string }) => {
-      this.bar.status.textContent = status === 'connected' ? 'connected' : `${status}…`;
+      this.bar.status.textContent = status === 'connected' ? t('design.online') : `${status}…`;
     });
     provider.awareness.on('change', () => this.refreshPeople());
     const stop = draft.observe(({ ids, remote }) => {
@@ -169,7 +170,7 @@ export class DesignMode {
     this.startTools();
     this.select(this.world.hook.selected);
     this.onOpen(name);
-    this.say(this.me.canCollaborate ? '' : 'You are viewing this draft: editing needs a writer token.');
+    this.say(this.me.canCollaborate ? '' : t('design.viewing'));
   }
 
   /** Leaves design mode: the plant is drawn as it is again. */
@@ -352,7 +353,9 @@ export class DesignMode {
       if (typeof user?.name === 'string') names.push(user.name);
     }
     this.hook.people = names;
-    this.bar.people.textContent = names.length ? `also here: ${names.join(', ')}` : 'only you here';
+    this.bar.people.textContent = names.length
+      ? t('design.others', { names: names.join(', ') })
+      : t('design.alone');
   }
 
   private refreshBar(): void {
@@ -360,14 +363,14 @@ export class DesignMode {
     const changes = draft?.changeCount() ?? 0;
     this.hook.changes = changes;
     this.hook.layouts = this.scene?.drawn() ?? {};
-    this.bar.changes.textContent = `${changes} change${changes === 1 ? '' : 's'}`;
+    this.bar.changes.textContent = t(changes === 1 ? 'design.change' : 'design.changes', { count: changes });
     this.bar.status.textContent = this.hook.synced ? 'connected' : this.bar.status.textContent;
     const id = this.selected;
     const layout = id === undefined ? undefined : this.scene?.layout(id);
     const name = id?.startsWith(ADDED_PREFIX)
       ? draft?.get(id)?.name
       : id && this.world.index.byId.get(id)?.name;
-    this.bar.selectedName.textContent = id ? `${name ?? id}` : 'Click equipment to edit it';
+    this.bar.selectedName.textContent = id ? `${name ?? id}` : t('design.pick');
     for (const [input, value] of [
       [this.bar.x, layout?.x],
       [this.bar.y, layout?.y],

@@ -8,6 +8,7 @@ import type {
 } from '../../../src/core/wire-layout.js';
 import { getJson } from '../api.js';
 import { element } from '../dom.js';
+import * as i18n from '../i18n/world-page.js';
 import type { DesignBar } from './design-bar.js';
 import type { DesignHook } from './hook-shape.js';
 import { describe, sendJson } from './http.js';
@@ -35,7 +36,7 @@ export class VersionsPanel {
     private readonly options: VersionsPanelOptions,
   ) {
     this.root.hidden = true;
-    this.root.append(element('h3', undefined, 'Layout versions'), this.list, this.result);
+    this.root.append(element('h3', undefined, i18n.t('versions.heading')), this.list, this.result);
     this.result.setAttribute('role', 'status');
     bar.save.addEventListener('click', () => void this.save());
     bar.versionName.addEventListener('keydown', (event) => {
@@ -55,10 +56,12 @@ export class VersionsPanel {
       this.list.replaceChildren(
         ...(value.length
           ? value.map((v) => this.row(v))
-          : [element('p', 'design-empty', 'No version saved yet.')]),
+          : [element('p', 'design-empty', i18n.t('versions.none'))]),
       );
     } catch (error) {
-      this.list.replaceChildren(element('p', 'design-empty', `Could not list versions: ${describe(error)}`));
+      this.list.replaceChildren(
+        element('p', 'design-empty', i18n.t('versions.failed', { error: describe(error) })),
+      );
     }
   }
 
@@ -69,19 +72,17 @@ export class VersionsPanel {
     const meta = element(
       'div',
       'design-version-meta',
-      `${version.changes} change${version.changes === 1 ? '' : 's'} · ${version.createdBy} · ${new Date(version.createdAt).toLocaleString()}`,
+      `${i18n.t(version.changes === 1 ? 'design.change' : 'design.changes', { count: version.changes })} · ${version.createdBy} · ${i18n.format.dateTime(new Date(version.createdAt))}`,
     );
-    const compare = element('button', undefined, 'Compare');
+    const compare = element('button', undefined, i18n.t('versions.compare'));
     compare.type = 'button';
     compare.name = 'compare';
     compare.addEventListener('click', () => void this.compare(version));
-    const study = element('button', undefined, 'Run study');
+    const study = element('button', undefined, i18n.t('versions.study'));
     study.type = 'button';
     study.name = 'study';
     study.disabled = !this.options.canStudy;
-    study.title = this.options.canStudy
-      ? 'Simulate the plant with this layout (7 days, 5 replications)'
-      : 'Running a study needs a writer token';
+    study.title = i18n.t(this.options.canStudy ? 'versions.study.title' : 'versions.study.forbidden');
     study.addEventListener('click', () => void this.study(version));
     row.append(title, meta, compare, study);
     return row;
@@ -90,12 +91,12 @@ export class VersionsPanel {
   private async save(): Promise<void> {
     const draft = this.options.draft();
     const name = this.bar.versionName.value.trim();
-    if (!draft) return this.sayBar('Open a draft first.');
-    if (!name) return this.sayBar('Name the version first.');
+    if (!draft) return this.sayBar(i18n.t('versions.noDraft'));
+    if (!name) return this.sayBar(i18n.t('versions.noName'));
     this.bar.save.disabled = true;
     try {
       const version = await sendJson<LayoutVersion>('POST', '/api/v1/layouts/versions', { name, draft });
-      this.sayBar(`Saved “${version.name}” (${version.changes} changes).`);
+      this.sayBar(i18n.t('versions.saved', { name: version.name, count: version.changes }));
       this.bar.versionName.value = '';
       await this.refresh();
     } catch (error) {
@@ -125,25 +126,32 @@ export class VersionsPanel {
       );
       this.options.highlight(version.objects.filter((o) => changed.has(o.id)));
       const lines = [
-        `“${summary.name}” against the plant now: ${t.changed} object${t.changed === 1 ? '' : 's'} differ.`,
-        ...diff.moved.map((m) => `Moved ${m.name} by ${m.distance.toFixed(1)} m`),
-        ...diff.rotated.map((r) => `Turned ${r.name} by ${r.degrees > 0 ? '+' : ''}${r.degrees}°`),
-        ...diff.resized.map((r) => `Resized ${r.name} to ${r.to.width}×${r.to.depth}×${r.to.height} m`),
-        ...diff.added.map((a) => `Added ${a.name} (${a.kind})`),
-        ...diff.removed.map((r) => `Removed ${r.name}`),
-        ...(diff.missing.length ? [`${diff.missing.length} changed twin(s) are no longer in the plant`] : []),
-        `Total distance moved: ${t.distance.toFixed(1)} m`,
+        i18n.t(t.changed === 1 ? 'compare.differs.one' : 'compare.differs', {
+          name: summary.name,
+          count: t.changed,
+        }),
+        ...diff.moved.map((m) => i18n.t('compare.moved', { name: m.name, distance: m.distance.toFixed(1) })),
+        ...diff.rotated.map((r) =>
+          i18n.t('compare.turned', { name: r.name, degrees: `${r.degrees > 0 ? '+' : ''}${r.degrees}` }),
+        ),
+        ...diff.resized.map((r) =>
+          i18n.t('compare.resized', { name: r.name, size: `${r.to.width}×${r.to.depth}×${r.to.height}` }),
+        ),
+        ...diff.added.map((a) => i18n.t('compare.added', { name: a.name, kind: a.kind })),
+        ...diff.removed.map((r) => i18n.t('compare.removed', { name: r.name })),
+        ...(diff.missing.length ? [i18n.t('compare.missing', { count: diff.missing.length })] : []),
+        i18n.t('compare.distance', { distance: t.distance.toFixed(1) }),
       ];
       this.result.replaceChildren(
         ...lines.map((line, i) => element(i === 0 ? 'strong' : 'div', undefined, line)),
       );
     } catch (error) {
-      this.result.textContent = `Could not compare: ${describe(error)}`;
+      this.result.textContent = i18n.t('compare.failed', { error: describe(error) });
     }
   }
 
   private async study(version: LayoutVersionSummary): Promise<void> {
-    this.result.textContent = `Starting a study of “${version.name}”…`;
+    this.result.textContent = i18n.t('study.starting', { name: version.name });
     try {
       const started = await sendJson<LayoutStudyStarted>(
         'POST',
@@ -151,7 +159,7 @@ export class VersionsPanel {
         STUDY_OPTIONS,
       );
       this.hook.study = { id: started.study, status: started.status };
-      const link = element('a', undefined, 'study');
+      const link = element('a', undefined, i18n.t('study.link'));
       link.href = started.location;
       link.target = '_blank';
       const status = element('span', undefined, started.status);
@@ -162,17 +170,20 @@ export class VersionsPanel {
             element(
               'div',
               'design-version-meta',
-              `${started.notApplied.length} change(s) not simulated: ${started.notApplied
-                .map((n) => n.reason)
-                .filter((r, i, all) => all.indexOf(r) === i)
-                .join('; ')}`,
+              i18n.t('study.notApplied', {
+                count: started.notApplied.length,
+                reasons: started.notApplied
+                  .map((n) => n.reason)
+                  .filter((r, i, all) => all.indexOf(r) === i)
+                  .join('; '),
+              }),
             ),
           ]
         : [];
       this.result.replaceChildren(line, ...notes);
       void this.follow(started, status, line);
     } catch (error) {
-      this.result.textContent = `Could not start the study: ${describe(error)}`;
+      this.result.textContent = i18n.t('study.failed', { error: describe(error) });
     }
   }
 
@@ -188,7 +199,7 @@ export class VersionsPanel {
       const p = record.progress;
       status.textContent = p?.total ? `${record.status} ${p.done ?? 0}/${p.total}` : record.status;
       if (record.status === 'done') {
-        const report = element('a', undefined, 'open the report');
+        const report = element('a', undefined, i18n.t('study.report'));
         report.href = started.report;
         report.target = '_blank';
         line.append(' · ', report);

@@ -2,6 +2,8 @@
 // the palette of equipment to add, and saving a version. Behaviour is wired by DesignMode.
 import { DESIGN_KINDS, type DesignKind } from '../../../src/core/wire-layout.js';
 import { element } from '../dom.js';
+import type { WorldKey } from '../i18n/world.js';
+import { t } from '../i18n/world-page.js';
 
 export interface DesignBar {
   readonly root: HTMLElement;
@@ -27,14 +29,14 @@ export interface DesignBar {
   readonly editors: ReadonlyArray<HTMLInputElement | HTMLButtonElement>;
 }
 
-const PALETTE_LABELS: Record<DesignKind, string> = {
-  station: 'Station',
-  machine: 'Machine',
-  robot: 'Robot',
-  conveyor: 'Conveyor',
-  buffer: 'Buffer / rack',
-  agv: 'AGV',
-  other: 'Other',
+const PALETTE_LABELS: Record<DesignKind, WorldKey> = {
+  station: 'design.kind.station',
+  machine: 'design.kind.machine',
+  robot: 'design.kind.robot',
+  conveyor: 'design.kind.conveyor',
+  buffer: 'design.kind.buffer',
+  agv: 'design.kind.agv',
+  other: 'design.kind.other',
 };
 
 function field(label: string, input: HTMLInputElement): HTMLLabelElement {
@@ -62,7 +64,7 @@ function button(text: string, title: string, name: string): HTMLButtonElement {
 
 export function buildDesignBar(initialDraft: string): DesignBar {
   const root = element('section', 'design-bar');
-  root.setAttribute('aria-label', 'Layout design');
+  root.setAttribute('aria-label', t('design.label'));
   root.hidden = true;
 
   const draftName = element('input');
@@ -70,37 +72,33 @@ export function buildDesignBar(initialDraft: string): DesignBar {
   draftName.value = initialDraft;
   draftName.maxLength = 73;
   draftName.pattern = '[A-Za-z0-9][A-Za-z0-9._\\-]*';
-  const open = button(
-    'Open',
-    'Open or create this draft (shared with everyone who opens the same name)',
-    'open',
-  );
-  const status = element('span', 'design-status', 'not connected');
+  const open = button(t('design.open'), t('design.open.title'), 'open');
+  const status = element('span', 'design-status', t('design.offline'));
   const people = element('span', 'design-people');
-  const changes = element('span', 'design-changes', '0 changes');
+  const changes = element('span', 'design-changes', t('design.changes', { count: 0 }));
   const head = element('div', 'design-row');
-  head.append(field('Draft', draftName), open, status, changes, people);
+  head.append(field(t('design.draft'), draftName), open, status, changes, people);
 
-  const selectedName = element('span', 'design-selected', 'Click equipment to edit it');
+  const selectedName = element('span', 'design-selected', t('design.pick'));
   const x = numberInput('x', '0.5');
   const y = numberInput('y', '0.5');
   const rotation = numberInput('rotation', '15');
-  const rotateLeft = button('⟲', 'Turn 15° anticlockwise (R)', 'rotate-left');
-  const rotateRight = button('⟳', 'Turn 15° clockwise (Shift+R)', 'rotate-right');
-  const remove = button('Remove', 'Remove from the layout (Del)', 'remove');
-  const reset = button('Reset', 'Put back as in the plant', 'reset');
+  const rotateLeft = button('⟲', t('design.left.title'), 'rotate-left');
+  const rotateRight = button('⟳', t('design.right.title'), 'rotate-right');
+  const remove = button(t('design.remove'), t('design.remove.title'), 'remove');
+  const reset = button(t('design.reset'), t('design.reset.title'), 'reset');
   const snap = element('input');
   snap.type = 'checkbox';
   snap.checked = true;
   snap.name = 'snap';
-  const snapLabel = element('label', 'design-field', 'Snap 0.5 m');
+  const snapLabel = element('label', 'design-field', t('design.snap'));
   snapLabel.prepend(snap);
   const edit = element('div', 'design-row');
   edit.append(
     selectedName,
     field('X', x),
     field('Y', y),
-    field('Turn °', rotation),
+    field(t('design.turn'), rotation),
     rotateLeft,
     rotateRight,
     remove,
@@ -109,29 +107,26 @@ export function buildDesignBar(initialDraft: string): DesignBar {
   );
 
   const paletteRow = element('div', 'design-row');
-  paletteRow.append(element('span', 'design-label', 'Add'));
+  paletteRow.append(element('span', 'design-label', t('design.add')));
   const palette = new Map<DesignKind, HTMLButtonElement>();
   for (const kind of DESIGN_KINDS) {
-    const b = button(PALETTE_LABELS[kind], `Add a ${kind} at the centre of the view`, `add-${kind}`);
+    const label = t(PALETTE_LABELS[kind]);
+    const b = button(label, t('design.add.title', { kind: label }), `add-${kind}`);
     palette.set(kind, b);
     paletteRow.append(b);
   }
 
   const versionName = element('input');
   versionName.name = 'version';
-  versionName.placeholder = 'Version name';
+  versionName.placeholder = t('design.version');
   versionName.maxLength = 100;
-  const save = button('Save version', 'Save the draft as a named, immutable layout version', 'save');
+  const save = button(t('design.save'), t('design.save.title'), 'save');
   const message = element('span', 'design-message');
   message.setAttribute('role', 'status');
   const saveRow = element('div', 'design-row');
   saveRow.append(versionName, save, message);
 
-  const help = element(
-    'div',
-    'design-help',
-    'Drag the selected equipment on the floor · R / Shift+R turn 15° · arrows move 0.5 m · Del removes · Esc deselects',
-  );
+  const help = element('div', 'design-help', t('design.help'));
   root.append(head, edit, paletteRow, saveRow, help);
   const editors = [
     x,

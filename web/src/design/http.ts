@@ -1,5 +1,6 @@
 // JSON requests of the design feature with the viewer's token; problem+json answers become ApiError.
 import { ApiError, AuthRequiredError, storedToken } from '../api.js';
+import { t } from '../i18n/world-page.js';
 
 export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const token = storedToken();
@@ -22,7 +23,7 @@ export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?
 /** A message for people: the server's detail without the code prefix. */
 export function describe(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 403) return 'You may not do this: it needs a writer token.';
+    if (error.status === 403) return t('design.forbidden');
     return error.message.replace(/^IMV_[A-Z_]+: /, '');
   }
   return error instanceof Error ? error.message : String(error);

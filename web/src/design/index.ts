@@ -2,6 +2,7 @@
 // shared draft (DesignMode), and the saved versions panel (VersionsPanel) in the left pane.
 import { getJson } from '../api.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 import type { WorldFeature } from '../world-context.js';
 import { buildDesignBar } from './design-bar.js';
 import './design.css';
@@ -56,11 +57,9 @@ export const installDesign: WorldFeature = async (world) => {
   });
   world.leftPanels.append(versions.root);
 
-  const toggle = element('button', 'design-toggle', '✎ Design');
+  const toggle = element('button', 'design-toggle', t('design.toggle'));
   toggle.type = 'button';
-  toggle.title = me.canCollaborate
-    ? 'Design the layout together: move, turn, add and remove equipment in a shared draft'
-    : 'View layout drafts (editing needs a writer token)';
+  toggle.title = t(me.canCollaborate ? 'design.toggle.title' : 'design.toggle.view');
   toggle.setAttribute('aria-pressed', 'false');
   toggle.addEventListener('click', () => {
     if (mode.active) {

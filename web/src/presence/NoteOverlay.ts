@@ -2,6 +2,7 @@
 // its author and time (and a Delete button for its author or an admin).
 import { MAX_NOTE_CHARS, type Annotation } from '../../../src/core/wire-presence.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 import { noteTime } from './text.js';
 
 export class NoteOverlay {
@@ -26,20 +27,20 @@ export class NoteOverlay {
     const text = element('textarea');
     text.maxLength = MAX_NOTE_CHARS;
     text.rows = 3;
-    text.placeholder = `A short note everyone will see on ${machine}`;
-    text.setAttribute('aria-label', 'Note');
+    text.placeholder = t('note.placeholder', { machine });
+    text.setAttribute('aria-label', t('note.label'));
     const problem = element('p', 'presence-problem');
     problem.setAttribute('role', 'alert');
     const count = element('span', 'muted', `0 / ${MAX_NOTE_CHARS}`);
     text.addEventListener('input', () => (count.textContent = `${text.value.length} / ${MAX_NOTE_CHARS}`));
-    const ok = element('button', 'presence-save', 'Pin note');
+    const ok = element('button', 'presence-save', t('note.save'));
     ok.type = 'submit';
-    const cancel = element('button', undefined, 'Cancel');
+    const cancel = element('button', undefined, t('note.cancel'));
     cancel.type = 'button';
     cancel.addEventListener('click', () => this.close());
     const buttons = element('div', 'presence-buttons');
     buttons.append(count, cancel, ok);
-    form.append(element('strong', undefined, `⚑ Note on ${machine}`), text, problem, buttons);
+    form.append(element('strong', undefined, t('note.heading', { machine })), text, problem, buttons);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const why = save(text.value);
@@ -65,10 +66,12 @@ export class NoteOverlay {
     const swatch = element('span', 'swatch');
     swatch.style.background = annotation.author.colour;
     head.append(swatch, element('strong', undefined, annotation.author.name));
-    head.append(element('span', 'muted', ` · ${noteTime(annotation.createdAt)} · on ${machine}`));
+    head.append(
+      element('span', 'muted', ` · ${noteTime(annotation.createdAt)} · ${t('note.on', { machine })}`),
+    );
     const buttons = element('div', 'presence-buttons');
     if (remove) {
-      const del = element('button', 'presence-delete', 'Delete');
+      const del = element('button', 'presence-delete', t('note.delete'));
       del.type = 'button';
       del.addEventListener('click', () => {
         remove();
@@ -76,7 +79,7 @@ export class NoteOverlay {
       });
       buttons.append(del);
     }
-    const close = element('button', undefined, 'Close');
+    const close = element('button', undefined, t('note.close'));
     close.type = 'button';
     close.addEventListener('click', () => this.close());
     buttons.append(close);

@@ -1,6 +1,7 @@
 // "Notes" in the left pane: every pinned note in the plant, newest last; a click selects its machine.
 import type { Annotation } from '../../../src/core/wire-presence.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 import { noteTime, shorten } from './text.js';
 
 export class NotesPanel {
@@ -15,15 +16,13 @@ export class NotesPanel {
     canCollaborate: boolean,
   ) {
     this.root.id = 'presence-notes';
-    this.hint.textContent = canCollaborate
-      ? 'Use “⚑ Pin note” above the view to pin a note on a machine.'
-      : 'Your role may read notes; writers and admins add them.';
+    this.hint.textContent = canCollaborate ? t('notes.hint') : t('notes.readOnly');
     this.root.append(this.heading, this.list, this.hint);
     this.show([]);
   }
 
   show(annotations: readonly Annotation[]): void {
-    this.heading.textContent = `Notes (${annotations.length})`;
+    this.heading.textContent = t('notes.heading', { count: annotations.length });
     this.list.replaceChildren();
     for (const annotation of annotations) {
       const row = element('li', 'presence-note');

@@ -3,6 +3,7 @@
 import type { PresenceState, PresenceUser } from '../../../src/core/wire-presence.js';
 import { MAX_NAME_CHARS } from '../../../src/core/wire-presence.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 
 export interface PeoplePanelActions {
   rename(name: string): void;
@@ -28,17 +29,17 @@ export class PeoplePanel {
     this.root.id = 'presence-people';
     this.nameInput.type = 'text';
     this.nameInput.maxLength = MAX_NAME_CHARS;
-    this.nameInput.title = 'Your name as others see it';
-    this.nameInput.setAttribute('aria-label', 'Your name');
+    this.nameInput.title = t('people.name.title');
+    this.nameInput.setAttribute('aria-label', t('people.name'));
     this.nameInput.addEventListener('change', () => actions.rename(this.nameInput.value));
     this.nameInput.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.nameInput.blur();
     });
     const self = element('div', 'presence-self');
-    self.append(this.selfSwatch, element('span', 'muted', 'You:'), this.nameInput);
+    self.append(this.selfSwatch, element('span', 'muted', t('people.you')), this.nameInput);
     this.root.append(this.heading, self, this.status, this.list);
     this.setUser(user);
-    this.setStatus('Connecting…');
+    this.setStatus(t('people.connecting'));
   }
 
   setUser(user: PresenceUser): void {
@@ -60,12 +61,10 @@ export class PeoplePanel {
     ]);
     if (shown === this.shown) return;
     this.shown = shown;
-    this.heading.textContent = `Here now (${people.size + 1})`;
+    this.heading.textContent = t('people.heading', { count: people.size + 1 });
     this.list.replaceChildren();
     if (people.size === 0) {
-      this.list.append(
-        element('li', 'muted', 'Nobody else is here. Share this page’s address to work together.'),
-      );
+      this.list.append(element('li', 'muted', t('people.alone')));
       return;
     }
     const sorted = [...people].sort(([, a], [, b]) => a.user.name.localeCompare(b.user.name));
@@ -81,13 +80,21 @@ export class PeoplePanel {
       const looking = element(
         'div',
         'muted presence-looking',
-        state.selected ? `looking at ${this.actions.nameOf(state.selected)}` : 'looking around',
+        state.selected
+          ? t('people.lookingAt', { name: this.actions.nameOf(state.selected) })
+          : t('people.looking'),
       );
       who.append(looking);
-      const button = element('button', 'presence-follow', id === following ? 'Stop following' : 'Follow');
+      const button = element(
+        'button',
+        'presence-follow',
+        t(id === following ? 'people.unfollow' : 'people.follow'),
+      );
       button.type = 'button';
       button.disabled = !state.camera;
-      button.title = state.camera ? `See what ${state.user.name} sees` : 'Their view is not known yet';
+      button.title = state.camera
+        ? t('people.follow.title', { name: state.user.name })
+        : t('people.follow.unknown');
       button.addEventListener('click', () =>
         id === following ? this.actions.stopFollowing() : this.actions.follow(id),
       );

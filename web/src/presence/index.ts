@@ -4,6 +4,7 @@
 import { cameraMoved, mayDelete, noteProblem, type Annotation } from '../../../src/core/wire-presence.js';
 import { getJson } from '../api.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 import { onViewClick } from '../picking.js';
 import type { WorldContext, WorldFeature } from '../world-context.js';
 import { Avatars } from './Avatars.js';
@@ -106,9 +107,7 @@ export const installPresence: WorldFeature = async (world) => {
   room.onStatus(() => {
     hook.connected = room.connected;
     hook.synced = room.synced;
-    peoplePanel.setStatus(
-      room.connected ? '' : 'Not connected to the others: retrying… (you still see the plant live)',
-    );
+    peoplePanel.setStatus(room.connected ? '' : t('presence.offline'));
   });
 
   publishCamera(world, room, hook);
@@ -152,9 +151,9 @@ function pinNotes(
   user: () => ReturnType<typeof localUser>,
   nameOf: (twin: string) => string,
 ): HTMLButtonElement {
-  const button = element('button', 'presence-pin-button', '⚑ Pin note');
+  const button = element('button', 'presence-pin-button', t('pin.button'));
   button.type = 'button';
-  button.title = 'Click, then click a machine to pin a note on it that everyone sees';
+  button.title = t('pin.title');
   const setPlacing = (on: boolean): void => {
     hook.placing = on;
     button.setAttribute('aria-pressed', String(on));
@@ -176,7 +175,7 @@ function pinNotes(
     setPlacing(false);
     overlay.write(nameOf(twin), (text) => {
       // The machine may have gone from the scene since the click (a reload after a layout change).
-      if (!world.index.byId.has(twin)) return 'That machine is no longer in the plant.';
+      if (!world.index.byId.has(twin)) return t('pin.gone');
       const problem = noteProblem(text, room.annotations.length);
       if (problem) return problem;
       const author = user();

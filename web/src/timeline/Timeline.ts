@@ -8,6 +8,7 @@ import {
 } from '../../../src/core/wire-timeline.js';
 import { getJson } from '../api.js';
 import { element } from '../dom.js';
+import { locale, t } from '../i18n/world-page.js';
 import { warnOnce } from '../warn-once.js';
 import type { WorldContext } from '../world-context.js';
 import type { TimelineHook } from './hook-shape.js';
@@ -43,12 +44,12 @@ export class Timeline {
     requests: 0,
   };
   readonly strip = element('div', 'timeline');
-  readonly button = element('button', undefined, '◷ Timeline');
+  readonly button = element('button', undefined, t('timeline.button'));
   private readonly banner = element('div', 'timeline-banner');
   private readonly slider = element('input');
   private readonly when = element('span', 'timeline-when');
-  private readonly play = element('button', 'timeline-play', '▶ Play');
-  private readonly live = element('button', 'timeline-live', '● Live');
+  private readonly play = element('button', 'timeline-play', t('timeline.play'));
+  private readonly live = element('button', 'timeline-live', t('timeline.live'));
   private readonly speeds = new Map<number, HTMLButtonElement>();
   /** Server clock minus ours, so "now" is the server's. */
   private clockOffset = 0;
@@ -66,7 +67,7 @@ export class Timeline {
 
   constructor(private readonly world: WorldContext) {
     this.button.type = 'button';
-    this.button.title = 'Replay the plant’s past';
+    this.button.title = t('timeline.title');
     this.button.setAttribute('aria-pressed', 'false');
     this.button.addEventListener('click', () => void this.toggle());
     this.buildStrip();
@@ -140,7 +141,7 @@ export class Timeline {
 
   setPlaying(playing: boolean): void {
     this.hook.playing = playing;
-    this.play.textContent = playing ? '❚❚ Pause' : '▶ Play';
+    this.play.textContent = playing ? t('timeline.pause') : t('timeline.play');
     this.play.setAttribute('aria-pressed', String(playing));
     if (!playing) return;
     this.lastFrame = performance.now();
@@ -153,13 +154,13 @@ export class Timeline {
 
   private buildStrip(): void {
     this.strip.hidden = true;
-    this.strip.setAttribute('aria-label', 'Timeline');
+    this.strip.setAttribute('aria-label', t('timeline.label'));
     this.slider.type = 'range';
     this.slider.min = '0';
     this.slider.max = String(SLIDER_STEPS);
     this.slider.value = String(SLIDER_STEPS);
     this.slider.className = 'timeline-slider';
-    this.slider.setAttribute('aria-label', 'Time to show');
+    this.slider.setAttribute('aria-label', t('timeline.slider'));
     this.slider.addEventListener('input', () => {
       const time = this.sliderTime();
       this.enterReplay(time);
@@ -170,12 +171,12 @@ export class Timeline {
     this.play.type = 'button';
     this.play.addEventListener('click', () => this.setPlaying(!this.hook.playing));
     this.live.type = 'button';
-    this.live.title = 'Return to the present';
+    this.live.title = t('timeline.live.title');
     this.live.setAttribute('aria-pressed', 'true');
     this.live.addEventListener('click', () => this.goLive());
     const speeds = element('span', 'timeline-speeds');
     speeds.setAttribute('role', 'group');
-    speeds.setAttribute('aria-label', 'Replay speed');
+    speeds.setAttribute('aria-label', t('timeline.speed'));
     for (const speed of SPEEDS) {
       const button = element('button', undefined, `${speed}×`);
       button.type = 'button';
@@ -232,8 +233,9 @@ export class Timeline {
     if (start !== null && end !== null && end > start && document.activeElement !== this.slider) {
       this.slider.value = String(Math.round(((time - start) / (end - start)) * SLIDER_STEPS));
     }
-    this.when.textContent = mode === 'live' ? `Live — ${clockText(now)}` : timeInWords(time, now);
-    this.banner.textContent = `Replaying ${clockText(time)} — not live`;
+    this.when.textContent =
+      mode === 'live' ? t('timeline.now', { time: clockText(now) }) : timeInWords(time, now, t, locale);
+    this.banner.textContent = t('timeline.replaying', { time: clockText(time) });
     this.world.inspector.followTime(mode === 'replay' ? time : undefined);
   }
 
@@ -330,7 +332,7 @@ export class Timeline {
 
   private failed(error: unknown): void {
     this.hook.error = error instanceof Error ? error.message : String(error);
-    this.when.textContent = `History unavailable: ${this.hook.error}`;
+    this.when.textContent = t('timeline.failed', { error: this.hook.error });
     warnOnce('a timeline history read failed', error);
   }
 

@@ -1,6 +1,10 @@
 // The timeline's clock and the changes loaded ahead of it, without DOM or network, so Node tests
 // can drive them (test/world-timeline-playback.test.ts).
 import type { Change } from '../../../src/core/wire-timeline.js';
+import { translator, type Locale, type Translate } from '../i18n/core.js';
+import { WORLD_MESSAGES, type WorldKey } from '../i18n/world.js';
+
+const ENGLISH = translator(WORLD_MESSAGES, 'en');
 
 /** Replay speeds offered, in plant seconds per real second. */
 export const SPEEDS = [1, 2, 5, 10, 25, 50, 100] as const;
@@ -89,19 +93,28 @@ export function clockText(time: number): string {
 }
 
 /** How long before `now` a moment was, in words: "just now", "42 s ago", "3 h 12 min ago", "2 d 4 h ago". */
-export function agoText(time: number, now: number): string {
+export function agoText(time: number, now: number, t: Translate<WorldKey> = ENGLISH): string {
   const s = Math.round((now - time) / 1000);
-  if (s < 2) return 'just now';
-  if (s < 60) return `${s} s ago`;
+  if (s < 2) return t('ago.now');
+  if (s < 60) return t('ago.s', { s });
   const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min ${s % 60} s ago`;
+  if (min < 60) return t('ago.min', { min, s: s % 60 });
   const h = Math.floor(min / 60);
-  if (h < 24) return `${h} h ${min % 60} min ago`;
-  return `${Math.floor(h / 24)} d ${h % 24} h ago`;
+  if (h < 24) return t('ago.h', { h, min: min % 60 });
+  return t('ago.d', { d: Math.floor(h / 24), h: h % 24 });
 }
 
 /** A moment in words for the strip: "Wed 25 Nov 10:42:13 (3 h 12 min ago)". */
-export function timeInWords(time: number, now: number): string {
+export function timeInWords(
+  time: number,
+  now: number,
+  t: Translate<WorldKey> = ENGLISH,
+  locale: Locale = 'en',
+): string {
   const d = new Date(time);
-  return `${DAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${clockText(time)} (${agoText(time, now)})`;
+  const day =
+    locale === 'en'
+      ? `${DAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]}`
+      : new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', weekday: 'short' }).format(d);
+  return t('timeline.at', { date: `${day} ${clockText(time)}`, ago: agoText(time, now, t) });
 }

@@ -6,6 +6,7 @@ import { InstancedMesh, Vector3, type Color, type Quaternion, type Texture } fro
 import type { TwinDoc } from '../../../src/core/wire.js';
 import { getJson, twinPath } from '../api.js';
 import { element } from '../dom.js';
+import { t } from '../i18n/world-page.js';
 import { warnOnce } from '../warn-once.js';
 import type { WorldContext, WorldFeature } from '../world-context.js';
 import type { XrHook } from './hook-shape.js';
@@ -79,10 +80,10 @@ export const installXr: WorldFeature = async (world) => {
     ['immersive-ar', 'AR', ar],
   ] as const) {
     if (!offered) continue;
-    const button = element('button', undefined, `Enter ${label}`);
+    const button = element('button', undefined, t('xr.enter', { mode: label }));
     button.type = 'button';
     button.dataset.xr = mode;
-    button.title = `View the plant in a ${label === 'VR' ? 'virtual reality headset' : 'augmented reality device'}`;
+    button.title = t(label === 'VR' ? 'xr.vr.title' : 'xr.ar.title');
     button.addEventListener('click', () => {
       if (session) void session.end();
       else void enter(mode);
@@ -95,7 +96,7 @@ export const installXr: WorldFeature = async (world) => {
   function label(): void {
     for (const [mode, button] of buttons) {
       const name = mode === 'immersive-vr' ? 'VR' : 'AR';
-      button.textContent = hook.presenting && hook.mode === mode ? `Exit ${name}` : `Enter ${name}`;
+      button.textContent = t(hook.presenting && hook.mode === mode ? 'xr.exit' : 'xr.enter', { mode: name });
       button.setAttribute('aria-pressed', String(hook.presenting && hook.mode === mode));
       button.disabled = hook.presenting && hook.mode !== mode;
     }
