@@ -1,6 +1,5 @@
 // Devices publish to the platform's embedded broker: values reach twin state and history, bad
 // messages are dead-lettered, and a QoS 1 acknowledgement means the value survives kill -9.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { startImverseProcess } from './helpers/imverse-process.js';
 import { freePort } from './helpers/free-port.js';
+import { createDevice } from './helpers/devices.js';
 
 const CNC = '88.100.1/line-1/st-01/cnc';
 const dirs: string[] = [];
@@ -98,18 +98,6 @@ describe('MQTT into the platform', () => {
     );
   });
 });
-
-/** Registers a device on a data directory with the CLI, as an integrator would; returns its password. */
-function createDevice(dataDir: string, id: string, topic: string): string {
-  const created = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'device', 'create', id, '--topic', topic, '--data', dataDir],
-    { encoding: 'utf8' },
-  );
-  const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
-  if (secret === undefined) throw new Error(`imverse device create failed: ${created.stderr}`);
-  return secret;
-}
 
 describe('QoS 1 durability', () => {
   it('keeps every acknowledged point, once, when the platform is killed with SIGKILL under load', async () => {

@@ -1,7 +1,6 @@
 // Mappings and sources.yaml reloaded while the platform runs — on a file change, through the API
 // and on SIGHUP — without dead-lettering the first messages after an edit; an invalid edit keeps the
 // previous set working. And plain payloads (a bare `running`) over the embedded broker.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 import { startImverseProcess } from './helpers/imverse-process.js';
 import { startOpcUaServer } from './helpers/opcua-server.js';
 import { startMosquitto } from './helpers/mosquitto.js';
+import { createDevice } from './helpers/devices.js';
 
 const CNC = '88.100.1/line-1/st-01/cnc';
 const STATE_TOPIC = 'plc/line-1/st-01/cnc/state';
@@ -315,18 +315,6 @@ describe('reloading with an external MQTT broker', () => {
     }
   }, 60_000);
 });
-
-/** Registers a device on a data directory with the CLI, as an integrator would; returns its password. */
-function createDevice(dataDir: string, id: string, topic: string): string {
-  const created = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'device', 'create', id, '--topic', topic, '--data', dataDir],
-    { encoding: 'utf8' },
-  );
-  const secret = /password \(shown once\): (\S+)/.exec(created.stdout)?.[1];
-  if (secret === undefined) throw new Error(`imverse device create failed: ${created.stderr}`);
-  return secret;
-}
 
 describe('imverse start and SIGHUP', () => {
   it('reloads the mapping file on SIGHUP', async () => {
