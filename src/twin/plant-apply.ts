@@ -33,7 +33,6 @@ export interface PlantApplyContext {
 export const MAX_LISTED = 1000;
 /** Above this many changes one `twins.imported` event replaces the per-change events. */
 const MAX_CHANGE_EVENTS = 10_000;
-const RELATIONSHIP_PAGE = 1000;
 
 export interface PlantApplyResult {
   readonly prefix: string;
@@ -160,23 +159,20 @@ function sortModels(
   return { added, unchanged };
 }
 
+/** The stored twins under the plant's prefix and the relationships from those the file names, in two reads. */
 async function readStored(store: TwinStore, ids: readonly string[], prefix: string): Promise<StoredPlant> {
+  const named = new Set(ids);
+  const underPrefix = await store.scanTwins({ prefixes: [prefix] });
   const twins = new Map<string, StoredTwin>();
+  for (const twin of underPrefix) if (named.has(twin.id)) twins.set(twin.id, twin);
   const outgoing = new Map<string, RelationshipDoc[]>();
-  for (const id of ids) {
-    const twin = await store.getTwin(id);
-    if (twin === undefined) continue;
-    twins.set(id, twin);
-    const docs: RelationshipDoc[] = [];
-    for (let offset = 0; ; offset += RELATIONSHIP_PAGE) {
-      const page = await store.listRelationships(id, { direction: 'out', offset, limit: RELATIONSHIP_PAGE });
-      docs.push(...page);
-      if (page.length < RELATIONSHIP_PAGE) break;
-    }
-    if (docs.length > 0) outgoing.set(id, docs);
+  for (const doc of await store.scanRelationshipDocs({ prefixes: [prefix] })) {
+    if (!twins.has(doc.$sourceId)) continue;
+    const docs = outgoing.get(doc.$sourceId);
+    if (docs === undefined) outgoing.set(doc.$sourceId, [doc]);
+    else docs.push(doc);
   }
-  const underPrefix = (await store.scanTwinFields(['name'], { prefixes: [prefix] })).map((twin) => twin.id);
-  return { twins, outgoing, underPrefix };
+  return { twins, outgoing, underPrefix: underPrefix.map((twin) => twin.id) };
 }
 
 /** A relationship in the file may point at a stored twin outside it; pruning that twin would break it. */

@@ -438,6 +438,24 @@ export class SqliteTwinStore implements TwinStore {
     ).all(...names, ...range.params) as ScannedLink[];
   }
 
+  async scanTwins(options: ScanOptions): Promise<StoredTwin[]> {
+    const range = prefixRange('id', options.prefixes);
+    if (range === undefined) return [];
+    const rows = this.cached(`SELECT id, model, version, doc FROM twins WHERE ${range.sql} ORDER BY id`).all(
+      ...range.params,
+    ) as Row[];
+    return rows.map(toStoredTwin);
+  }
+
+  async scanRelationshipDocs(options: ScanOptions): Promise<RelationshipDoc[]> {
+    const range = prefixRange('s.id', options.prefixes);
+    if (range === undefined) return [];
+    const rows = this.cached(
+      `SELECT r.doc AS doc FROM relationships r JOIN twins s ON s.pk = r.source WHERE ${range.sql} ORDER BY r.pk`,
+    ).all(...range.params) as Array<{ doc: string }>;
+    return rows.map((row) => JSON.parse(row.doc) as RelationshipDoc);
+  }
+
   /** Prepared statements of SQL built from a few shapes (field and prefix counts), kept for reuse. */
   private cached(sql: string): Database.Statement {
     let statement = this.statements.get(sql);

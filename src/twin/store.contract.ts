@@ -276,6 +276,21 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       await store.insertTwin(draft('P/x', {}, 'dtmi:b;1'));
       expect(await store.countTwinsOfModels(['dtmi:b;1', 'dtmi:c;1'])).toBe(1);
     });
+    it('scans whole twins and relationships under prefixes', async () => {
+      await store.insertTwin(draft('P/a', { name: 'A' }));
+      await store.insertTwin(draft('P/b'));
+      await store.insertTwin(draft('Q/c'));
+      await store.insertRelationship(rel('P/a', 'r1', 'feeds', 'P/b', { share: 0.5 }));
+      await store.insertRelationship(rel('Q/c', 'r2', 'feeds', 'P/a'));
+      const twins = await store.scanTwins({ prefixes: ['P'] });
+      expect(twins.map((t) => t.id)).toEqual(['P/a', 'P/b']);
+      expect(twins[0]).toEqual(await store.getTwin('P/a'));
+      const docs = await store.scanRelationshipDocs({ prefixes: ['P'] });
+      expect(docs).toEqual([(await store.getRelationship('P/a', 'r1'))!.doc]);
+      expect((await store.scanRelationshipDocs({})).map((d) => d.$relationshipId)).toEqual(['r1', 'r2']);
+      expect(await store.scanTwins({ prefixes: [] })).toEqual([]);
+    });
+
     it('applies a change set in one transaction, and nothing of it when one change fails', async () => {
       await store.insertTwin(draft('P/line', { name: 'Line' }));
       await store.insertTwin(draft('P/old', { name: 'Old' }));

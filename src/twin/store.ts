@@ -166,6 +166,10 @@ export interface TwinStore {
   scanTwinFields(fields: readonly string[], options?: ScanOptions): Promise<ScannedTwin[]>;
   /** Every relationship with one of these names, as source, name and target identifiers. */
   scanRelationships(names: readonly string[], options?: ScanOptions): Promise<ScannedLink[]>;
+  /** Whole twins under the prefixes, in id order: for plant-wide comparisons such as a plant apply. */
+  scanTwins(options: ScanOptions): Promise<StoredTwin[]>;
+  /** Whole relationships whose source twin lies under the prefixes. */
+  scanRelationshipDocs(options: ScanOptions): Promise<RelationshipDoc[]>;
 
   // Queries
   /** Runs a compiled query; returns up to `limit` items and whether more follow. */
