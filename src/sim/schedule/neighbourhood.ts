@@ -19,8 +19,9 @@ export class Neighbourhood {
   size = 0;
   private readonly path: Int32Array;
   private readonly viaMachine: Uint8Array;
+  // Scratch space of `estimate`: the moved span in its new order, and its heads.
+  private readonly sequence: Int32Array;
   private readonly head: Float64Array;
-  private readonly tail: Float64Array;
 
   constructor(private readonly graph: DisjunctiveGraph) {
     const n = graph.size;
@@ -33,8 +34,8 @@ export class Neighbourhood {
     this.to = new Int32Array(4 * n + 4);
     this.path = new Int32Array(n);
     this.viaMachine = new Uint8Array(n);
+    this.sequence = new Int32Array(longest + 2);
     this.head = new Float64Array(longest + 2);
-    this.tail = new Float64Array(longest + 2);
   }
 
   /** Fills the candidate moves for a critical path of the last evaluation; returns how many. */
@@ -82,41 +83,44 @@ export class Neighbourhood {
     this.to[this.size++] = to;
   }
 
-  /** The operation at `order[i]` after moving `from → to`, for i in the span between them. */
-  private at(from: number, to: number, i: number): number {
-    const order = this.graph.order;
-    if (from < to) return i === to ? order[from]! : order[i + 1]!;
-    return i === to ? order[from]! : order[i - 1]!;
-  }
-
   /** The makespan promised by moving `from → to`, estimated from the current heads and tails. */
   estimate(from: number, to: number): number {
-    const { graph, head, tail } = this;
+    const { graph, sequence, head } = this;
     const { duration, jobPred, jobSucc, release, machineStart, machine, order } = graph;
-    const lo = Math.min(from, to);
-    const hi = Math.max(from, to);
+    const lo = from < to ? from : to;
+    const hi = from < to ? to : from;
+    const count = hi - lo + 1;
+    // The operations of positions lo..hi in their order after the move.
+    if (from < to) {
+      for (let i = 0; i + 1 < count; i++) sequence[i] = order[lo + 1 + i]!;
+      sequence[count - 1] = order[from]!;
+    } else {
+      sequence[0] = order[from]!;
+      for (let i = 1; i < count; i++) sequence[i] = order[lo + i - 1]!;
+    }
     const m = machine[order[from]!]!;
     const before = lo > machineStart[m]! ? order[lo - 1]! : -1;
     const after = hi + 1 < machineStart[m + 1]! ? order[hi + 1]! : -1;
-    let ready = before >= 0 ? graph.head[before]! + duration[before]! : 0;
-    for (let i = lo; i <= hi; i++) {
-      const op = this.at(from, to, i);
+    const heads = graph.head;
+    const tails = graph.tail;
+    let ready = before >= 0 ? heads[before]! + duration[before]! : 0;
+    for (let i = 0; i < count; i++) {
+      const op = sequence[i]!;
       const jp = jobPred[op]!;
-      const fromJob = jp >= 0 ? graph.head[jp]! + duration[jp]! : release[op]!;
+      const fromJob = jp >= 0 ? heads[jp]! + duration[jp]! : release[op]!;
       const h = fromJob > ready ? fromJob : ready;
-      head[i - lo] = h;
+      head[i] = h;
       ready = h + duration[op]!;
     }
-    let next = after >= 0 ? graph.tail[after]! + duration[after]! : 0;
+    let next = after >= 0 ? tails[after]! + duration[after]! : 0;
     let value = 0;
-    for (let i = hi; i >= lo; i--) {
-      const op = this.at(from, to, i);
+    for (let i = count - 1; i >= 0; i--) {
+      const op = sequence[i]!;
       const js = jobSucc[op]!;
-      const toJob = js >= 0 ? graph.tail[js]! + duration[js]! : 0;
+      const toJob = js >= 0 ? tails[js]! + duration[js]! : 0;
       const t = toJob > next ? toJob : next;
-      tail[i - lo] = t;
       next = t + duration[op]!;
-      const through = head[i - lo]! + duration[op]! + t;
+      const through = head[i]! + next;
       if (through > value) value = through;
     }
     return value;

@@ -36,6 +36,16 @@ export class OrderTabuList {
     }
   }
 
+  /** Forbids the move `from → to` itself (the orderings it would make) until iteration `until`. */
+  forbidMove(order: Int32Array, from: number, to: number, until: number): void {
+    const op = order[from]!;
+    if (from < to) {
+      for (let p = from + 1; p <= to; p++) this.forbid(order[p]!, op, until);
+    } else {
+      for (let p = to; p < from; p++) this.forbid(op, order[p]!, until);
+    }
+  }
+
   clear(): void {
     this.table?.fill(0);
     this.map?.clear();

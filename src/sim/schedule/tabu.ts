@@ -54,10 +54,11 @@ const ELITE_SIZE = 8;
  * of the N7 neighbourhood (see `Neighbourhood`: an operation of a critical block moved to the
  * block's front or end, or the block's first or last operation moved inside it — a superset of
  * Nowicki and Smutnicki's N5 swaps, so a path that is one long block still offers moves). Moves are
- * ranked by their estimated makespan, the chosen one evaluated exactly by longest path. A move may
- * not restore a machine ordering undone within the tenure, drawn at random each move in the range
- * of Zhang et al.'s TS/SA; a tabu move is allowed when it promises a new best, and when every move
- * is tabu one is taken at random.
+ * ranked by their estimated makespan, the chosen one evaluated exactly (`applyMove`: heads and
+ * tails recomputed only where the move can change them, in a topological order kept up to date
+ * from move to move). A move may not restore a machine ordering undone within the tenure, drawn at
+ * random each move in the range of Zhang et al.'s TS/SA; a tabu move is allowed when it promises a
+ * new best, and when every move is tabu one is taken at random.
  *
  * When `stallIterations` moves bring no new best, the search restarts from one of the best
  * distinct schedules found so far (an elite pool, as in i-TSAB), shaken by random N7 moves, more
@@ -132,16 +133,14 @@ export function improve(
   /** Makes move `from → to` when it leaves the graph acyclic; returns whether it did. */
   const makeMove = (from: number, to: number, tenure: number): boolean => {
     if (tenure > 0) tabu.record(order, from, to, iterations + tenure);
-    graph.moveOnMachine(from, to);
-    const makespan = graph.evaluate();
+    const makespan = graph.applyMove(from, to);
     if (makespan >= 0) {
       current = makespan;
       return true;
     }
-    // Only zero-length operations can close a cycle past the acyclicity test: undo, and forbid it.
-    tabu.record(order, to, from, iterations + maxTenure);
-    graph.moveOnMachine(to, from);
-    graph.evaluate();
+    // Only zero-length operations can close a cycle past the acyclicity test; the graph is left as
+    // it was, and the move is forbidden.
+    tabu.forbidMove(order, from, to, iterations + maxTenure);
     return false;
   };
 
