@@ -1,6 +1,11 @@
 // A plant file edited and re-applied changes the running platform: plan first, one transaction,
 // history kept, prune only when asked, nothing left behind by a refused file, other tenants refused.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startImverseProcess } from './helpers/imverse-process.js';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
 
 let p: TestPlatform;
@@ -223,4 +228,41 @@ describe('plant apply', () => {
     const readerToken = ((await reader.json()) as { token: string }).token;
     expect((await apply(V2, '?dryRun=true', readerToken)).status).toBe(403);
   });
+});
+
+describe('imverse plant apply and a running platform', () => {
+  it('refuses to write under a running platform, and applies through it with --url', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imverse-apply-running-'));
+    const dataDir = join(dir, 'data');
+    const file = join(dir, 'plant.yaml');
+    writeFileSync(file, V1);
+    const running = await startImverseProcess(dataDir, ['--no-mqtt']);
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'plant', 'apply', file, ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    try {
+      const direct = cli('--data', dataDir);
+      expect(direct.status).toBe(1);
+      expect(direct.stderr).toContain('IMV_DATA_DIR_IN_USE');
+      expect(direct.stderr).toContain(`--url ${running.url}`);
+
+      const through = cli('--url', running.url, '--token', running.token!);
+      expect(through.stderr).toBe('');
+      expect(through.stdout).toContain(`applied to ${PREFIX}`);
+      const response = await fetch(`${running.url}/api/v1/twins/${encodeURIComponent(id('line-1/filler'))}`, {
+        headers: { authorization: `Bearer ${running.token}` },
+      });
+      expect(((await response.json()) as { stationType: string }).stationType).toBe('filling');
+
+      const refused = cli('--url', running.url, '--token', 'imv_not-a-token');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('IMV_AUTH_REQUIRED');
+    } finally {
+      running.child.kill('SIGTERM');
+      await new Promise((resolve) => running.child.once('exit', resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

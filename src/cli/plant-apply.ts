@@ -4,6 +4,7 @@ import { ERROR_CODES, ImverseError, type ErrorCode } from '../core/errors.js';
 import { readUserText } from '../server/user-files.js';
 import { openCore } from '../server/platform.js';
 import { readPlantFile } from '../server/plant-file.js';
+import { runningPlatform } from '../server/running-marker.js';
 import type { PlantApplyResult } from '../twin/plant-apply.js';
 import { leavingNothingOnFailure } from './data-dir-guard.js';
 import { loadConfig } from './options.js';
@@ -30,6 +31,15 @@ async function applyToDataDir(file: string, options: PlantApplyCommandOptions): 
   const config = loadConfig({ dataDir: options.data });
   // A file with mistakes is refused before the data directory is opened (or created).
   const plant = readPlantFile(file);
+  const running = runningPlatform(config.dataDir);
+  if (running !== undefined) {
+    // Changing the files under a running platform would leave its models, live views and
+    // caches behind what is stored.
+    throw new ImverseError(
+      'IMV_DATA_DIR_IN_USE',
+      `the platform is running on ${config.dataDir} (process ${running.pid}): apply through it with --url ${running.url} --token TOKEN (a writer's token; or set IMVERSE_TOKEN)`,
+    );
+  }
   return leavingNothingOnFailure(config.dataDir, async () => {
     const core = await openCore(config);
     try {

@@ -189,6 +189,11 @@ export const ERROR_CODES = {
     title: 'Plain payload does not convert to the mapped type',
     hint: "Send the bare value as the type the mapping declares (12.5; true, false, 1 or 0; text up to 4096 characters), or fix the mapping's type (docs/connectors.md).",
   },
+  IMV_DATA_DIR_IN_USE: {
+    status: 409,
+    title: 'The platform is running on this data directory',
+    hint: 'Go through the running platform: `imverse plant apply FILE --url URL --token TOKEN`, or stop it first.',
+  },
   IMV_CONFIG_INVALID: {
     status: 500,
     title: 'Configuration is invalid',

@@ -11,6 +11,7 @@ import { loadOntology } from '../model/ontology/load.js';
 import { SqliteTwinStore } from '../twin/sqlite-store.js';
 import { TwinGraph } from '../twin/TwinGraph.js';
 import { importPlant, readPlantFile } from './plant-file.js';
+import { removeRunningMarker, writeRunningMarker } from './running-marker.js';
 import { SqliteHistoryStore } from '../history/sqlite-store.js';
 import type { HistoryStore } from '../history/store.js';
 import { IngestConfig, loadIngestFiles, type ReloadStatus, type ReloadTrigger } from './ingest-config.js';
@@ -220,6 +221,7 @@ export async function startPlatform(
     ? undefined
     : tokens.create('admin (first start)', 'admin').token;
   const url = address.replace('://[::1]', '://localhost');
+  writeRunningMarker(config.dataDir, url);
   return {
     url,
     app,
@@ -236,6 +238,7 @@ export async function startPlatform(
       : { virtualPlant: { device: VIRTUAL_PLANT_DEVICE, running: virtualPlant } }),
     reload: (trigger = 'api') => ingestConfig.reload(trigger),
     async close() {
+      removeRunningMarker(config.dataDir);
       await virtualPlant?.close();
       await ingestConfig.close();
       await broker?.close();
