@@ -108,7 +108,7 @@ export async function applyPlant(
     summary.relationships.add.length +
     summary.relationships.update.length +
     summary.relationships.remove.length;
-  const result = describe(
+  const result = resultOf(
     prefix,
     dryRun,
     prune,
@@ -126,12 +126,26 @@ export async function applyPlant(
   }));
   // The shared registry learns the new models only once they are stored with the twins.
   const applied = await ctx.store.applyChanges({ models: storedModels, ...plan.changes });
-  if (newModels.length > 0) ctx.models.add(newModels);
+  if (newModels.length > 0) registerStored(ctx.models, newModels);
   await ctx.publish([
     ...addedModels.map((model) => makeEvent(EVENT_TYPES.modelCreated, { id: model.id })),
     ...changeEvents(applied, changes),
   ]);
   return result;
+}
+
+/** Adds models already stored; one registered meanwhile by another request is the same immutable version. */
+function registerStored(registry: ModelRegistry, documents: PlantDefinition['models']): void {
+  try {
+    registry.add(documents);
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.code === 'IMV_MODEL_EXISTS')) throw error;
+    const missing = documents.filter((document) => {
+      const id = (document.content as { '@id'?: unknown } | null)?.['@id'];
+      return typeof id !== 'string' || !registry.has(id);
+    });
+    if (missing.length > 0) registry.add(missing);
+  }
 }
 
 /** The file's models split into those to add and those already registered as they are. */
@@ -202,7 +216,7 @@ function refuseDanglingTargets(
   }
 }
 
-function describe(
+function resultOf(
   prefix: string,
   dryRun: boolean,
   prune: boolean,
