@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldKpis } from '../../src/core/wire-dashboard.js';
-import { TILES } from '../../web/src/dashboard/format.js';
+import { formatSeconds, TILES } from '../../web/src/dashboard/format.js';
 import type { DashboardHook } from '../../web/src/dashboard/hook-shape.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -89,7 +89,7 @@ describe('dashboard', () => {
       .toBeGreaterThan(0);
     const { page, answers, failures } = await openDashboard();
     // The hook and the tiles read in one go: the page cannot refresh in between.
-    const { hook, texts } = await page.evaluate(() => ({
+    const { hook, texts, cycles } = await page.evaluate(() => ({
       hook: window.__imverseDashboard!,
       texts: Object.fromEntries(
         [...document.querySelectorAll('#tiles [data-kpi]')].map((tile: any) => [
@@ -97,6 +97,16 @@ describe('dashboard', () => {
           tile.querySelector('.value').textContent,
         ]),
       ) as Record<string, string>,
+      cycles: Object.fromEntries(
+        [...document.querySelectorAll('#lines tbody tr')].map((row: any) => {
+          const cell = row.querySelector('[data-col="idealCycleTime"]');
+          const nominal = cell.querySelector('.nominal')?.textContent ?? null;
+          return [
+            row.dataset.twin,
+            { ideal: cell.querySelector('.ideal').textContent, nominal, title: cell.title },
+          ];
+        }),
+      ) as Record<string, { ideal: string; nominal: string | null; title: string }>,
     }));
     await expect.poll(() => answers.some((a) => a.computedAt === hook.computedAt)).toBe(true);
     const shown = answers.find((a) => a.computedAt === hook.computedAt)!;
@@ -129,6 +139,23 @@ describe('dashboard', () => {
         `/world?twin=${encodeURIComponent(line.id)}`,
       );
       expect(await section.locator('tbody tr').count()).toBe(line.stations.length);
+    }
+    // Each station's ideal cycle; where it beat its nominal cycle, that one struck through and why.
+    for (const station of shown.lines.flatMap((l) => l.stations)) {
+      const { nominalCycleTime: nominal, idealCycleTime: ideal } = station;
+      const cell = cycles[station.id]!;
+      if (ideal === null || nominal === null || ideal >= nominal) {
+        expect(cell).toEqual({
+          ideal: ideal === null ? '–' : `${formatSeconds(ideal)} s`,
+          nominal: null,
+          title: '',
+        });
+      } else {
+        const either = (value: number) => [1, 3].map((digits) => `${formatSeconds(value, 'en', digits)} s`);
+        expect(either(ideal)).toContain(cell.ideal);
+        expect(either(nominal)).toContain(cell.nominal);
+        expect(cell.title).toMatch(/^Ran faster than nominal/);
+      }
     }
 
     // Both charts are drawn: the throughput points and the OEE bars in the lines' colours.

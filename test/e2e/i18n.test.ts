@@ -2,6 +2,7 @@
 // languages or by Accept-Language, and switched back to English from the header.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localeDates } from '../../web/src/chart-locale.js';
 import type { DashboardHook } from '../../web/src/dashboard/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -37,6 +38,21 @@ async function switchTo(page: Page, locale: string): Promise<void> {
 }
 declare const document: { documentElement: { lang: string } };
 
+describe('chart time axes', () => {
+  // uPlot's own tick templates (a 1 h, 7 d and 1 year window, and seconds): each line in the locale's words.
+  // Some ICU versions put a narrow no-break space before AM: any space reads as one here.
+  const at = new Date(2026, 10, 25, 9, 5, 7);
+  const ticks = (locale: string) =>
+    ['{h}:{mm}{aa}\n{M}/{D}', '{M}/{D}\n{YYYY}', '{MMM}\n{YYYY}', ':{ss}'].map((template) =>
+      localeDates(locale)(template)(at).replace(/[^\S\n]/g, ' '),
+    );
+
+  it('writes month names, dates and hours the page locale’s way', () => {
+    expect(ticks('en')).toEqual(['9:05 AM\n11/25', '11/25\n2026', 'Nov\n2026', ':07']);
+    expect(ticks('zh-CN')).toEqual(['9:05\n11/25', '11/25\n2026年', '11月\n2026年', ':07']);
+  });
+});
+
 describe('languages', () => {
   it('opens the 3D world in Chinese with ?lang=zh-CN and switches back to English', async () => {
     const plantName = 'ACME Drives';
@@ -69,6 +85,20 @@ describe('languages', () => {
     expect(await page.textContent('#tiles [data-kpi="oee"] .label')).toBe('设备综合效率 (OEE)');
     expect(await page.textContent('#status')).toContain('更新于');
     expect(await page.textContent('header nav')).toContain('三维世界');
+    // The station tables show the cycles performance is measured against, in Chinese.
+    const station = page.locator('#lines section.line table.stations').first();
+    expect(await station.locator('thead').textContent()).toContain('理想节拍');
+    expect(await station.locator('td[data-col="idealCycleTime"] .ideal').first().textContent()).toMatch(
+      /^\d+(\.\d+)? 秒$/,
+    );
+    // The throughput chart's legend names the time and writes the hovered one the Chinese way.
+    const chart = page.locator('#throughput-chart');
+    expect(await chart.locator('.u-legend .u-series:first-child .u-label').textContent()).toBe('时间');
+    const plot = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
+    await expect
+      .poll(() => chart.locator('.u-legend .u-series:first-child .u-value').textContent())
+      .toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 /);
 
     // The choice is remembered: it outweighs the browser's languages on the next visit.
     await switchTo(page, 'en');

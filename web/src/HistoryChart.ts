@@ -5,9 +5,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './history-chart.css';
 import { getJson, twinPath } from './api.js';
+import { chartLocale } from './chart-locale.js';
 import { element } from './dom.js';
 import type { WorldKey } from './i18n/world.js';
-import { t } from './i18n/world-page.js';
+import { format, t } from './i18n/world-page.js';
 
 /** `recent`: the live sparkline instead of this chart. */
 export type ChartRange = 'recent' | '15m' | '1h' | '8h' | '24h' | '7d' | 'timeline';
@@ -22,6 +23,8 @@ const RANGES: ReadonlyArray<{ range: ChartRange; label: WorldKey; span: number; 
   { range: '7d', label: 'history.7d', span: 7 * 86_400_000, bucket: 1_800_000 },
   { range: 'timeline', label: 'history.timeline', span: 3_600_000, bucket: 15_000 },
 ];
+
+const chartFormat = chartLocale(format);
 
 interface BucketAnswer {
   series: Array<{
@@ -129,21 +132,29 @@ export class HistoryChart {
       return;
     }
     const faint = 'rgba(79, 179, 255, 0.35)';
+    const value = chartFormat.numberValue();
     this.plot = new uPlot(
       {
         width: Math.max(this.host.clientWidth, 200),
         height: 170,
+        fmtDate: chartFormat.fmtDate,
         scales: { x: { time: true, range: [from, to] } },
         legend: { show: true, live: true },
         axes: [
           { stroke: '#8ea1b3', grid: { stroke: '#1f2c3a' }, ticks: { stroke: '#1f2c3a' } },
-          { stroke: '#8ea1b3', grid: { stroke: '#1f2c3a' }, ticks: { stroke: '#1f2c3a' }, size: 46 },
+          {
+            stroke: '#8ea1b3',
+            grid: { stroke: '#1f2c3a' },
+            ticks: { stroke: '#1f2c3a' },
+            size: 46,
+            values: chartFormat.numberTicks,
+          },
         ],
         series: [
-          {},
-          { label: t('history.avg', { field }), stroke: '#4fb3ff', width: 1.5, spanGaps: false },
-          { label: t('history.min'), stroke: faint, width: 1 },
-          { label: t('history.max'), stroke: faint, width: 1 },
+          chartFormat.timeSeries(t('chart.time')),
+          { label: t('history.avg', { field }), stroke: '#4fb3ff', width: 1.5, spanGaps: false, value },
+          { label: t('history.min'), stroke: faint, width: 1, value },
+          { label: t('history.max'), stroke: faint, width: 1, value },
         ],
       },
       data,

@@ -1,5 +1,5 @@
 // A sparkline of one field's recent values on a 2D canvas: no chart library on the first load.
-import { t } from './i18n/world-page.js';
+import { format, t } from './i18n/world-page.js';
 
 export interface Sample {
   readonly time: number;
@@ -44,6 +44,6 @@ export function drawSparkline(canvas: HTMLCanvasElement, samples: readonly Sampl
   g.stroke();
   g.fillStyle = '#8ea1b3';
   g.font = '10px system-ui, sans-serif';
-  g.fillText(String(Math.round(max * 100) / 100), 4, 11);
-  g.fillText(String(Math.round(min * 100) / 100), 4, height - 3);
+  g.fillText(format.number(max, 2), 4, 11);
+  g.fillText(format.number(min, 2), 4, height - 3);
 }

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { WorldKpis } from '../../../src/core/wire-dashboard.js';
+import { chartLocale } from '../chart-locale.js';
 import { format, t } from '../i18n/dashboard-page.js';
 
 /** One colour per line, apart from the state colours so a line is not read as a state. */
@@ -11,6 +12,7 @@ export const lineColour = (index: number): string => LINE_COLOURS[index % LINE_C
 
 const HEIGHT = 220;
 const AXIS = { stroke: '#8ea1b3', grid: { stroke: '#253241', width: 1 }, ticks: { stroke: '#253241' } };
+const chartFormat = chartLocale(format);
 
 /** A chart whose series follow the lines: rebuilt when the set of lines changes, else given new data. */
 class Chart {
@@ -62,10 +64,11 @@ export class DashboardCharts {
     this.throughput.show(
       `throughput ${lines.map((l) => l.id).join(' ')}`,
       () => ({
+        fmtDate: chartFormat.fmtDate,
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [AXIS, { ...AXIS, size: 60 }],
+        axes: [AXIS, { ...AXIS, size: 60, values: chartFormat.numberTicks }],
         series: [
-          {},
+          chartFormat.timeSeries(t('chart.time')),
           ...lines.map((l, i) => ({
             label: names.get(l.id) ?? l.id,
             stroke: lineColour(i),

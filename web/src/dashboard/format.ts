@@ -19,6 +19,11 @@ export function formatShare(value: number | null | undefined, locale: Locale = '
   return localeFormat(locale).percent(value, 1);
 }
 
+/** Seconds per unit: one decimal, or `digits` to tell two close cycles apart; the unit is the catalogue's. */
+export function formatSeconds(value: number, locale: Locale = 'en', digits = 1): string {
+  return value.toLocaleString(locale, { maximumFractionDigits: digits });
+}
+
 export function formatCount(value: number | null | undefined, locale: Locale = 'en'): string {
   if (value === null || value === undefined) return NO_DATA;
   return value.toLocaleString(locale);

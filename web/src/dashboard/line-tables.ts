@@ -38,6 +38,33 @@ function cell(row: HTMLTableRowElement, text: string, className = 'num'): void {
   row.append(element('td', className, text));
 }
 
+/**
+ * The ideal cycle the station's performance was measured against. When it beat its nominal cycle the
+ * faster one is the ideal one (docs/oee.md): the nominal cycle is then shown struck through beside it,
+ * and the cell's tooltip says why, so the change is never silent.
+ */
+function cycleCell(row: HTMLTableRowElement, station: StationKpis): void {
+  const { nominalCycleTime: nominal, idealCycleTime: ideal } = station;
+  const faster = nominal !== null && ideal !== null && ideal < nominal;
+  // Enough decimals that a faster ideal cycle never reads the same as the nominal one.
+  const digits =
+    faster && format.formatSeconds(ideal, locale) === format.formatSeconds(nominal, locale) ? 3 : 1;
+  const seconds = (value: number | null): string =>
+    value === null
+      ? format.NO_DATA
+      : t('cycle.seconds', { seconds: format.formatSeconds(value, locale, digits) });
+  const td = element('td', 'num');
+  td.dataset.col = 'idealCycleTime';
+  const shown = element('span', 'ideal', seconds(ideal));
+  if (faster) {
+    td.classList.add('faster');
+    td.title = t('cycle.faster', { nominal: seconds(nominal), ideal: seconds(ideal) });
+    td.append(element('s', 'nominal', seconds(nominal)), ' ');
+  }
+  td.append(shown);
+  row.append(td);
+}
+
 function stationRow(station: StationKpis): HTMLTableRowElement {
   const row = element('tr');
   row.dataset.twin = station.id;
@@ -56,22 +83,25 @@ function stationRow(station: StationKpis): HTMLTableRowElement {
   cell(row, formatShare(station.availability));
   cell(row, formatShare(station.performance));
   cell(row, formatShare(station.quality));
+  cycleCell(row, station);
   cell(row, formatCount(station.good));
   cell(row, formatCount(station.scrap));
   cell(row, formatCount(station.downEvents));
   return row;
 }
 
-const HEADINGS: readonly DashboardKey[] = [
-  'col.station',
-  'col.state',
-  'col.oee',
-  'col.availability',
-  'col.performance',
-  'col.quality',
-  'col.good',
-  'col.scrap',
-  'col.downEvents',
+/** The station table's columns, and the tooltip of those that need one. */
+const HEADINGS: ReadonlyArray<readonly [DashboardKey, DashboardKey?]> = [
+  ['col.station'],
+  ['col.state'],
+  ['col.oee'],
+  ['col.availability'],
+  ['col.performance'],
+  ['col.quality'],
+  ['col.idealCycle', 'col.idealCycle.title'],
+  ['col.good'],
+  ['col.scrap'],
+  ['col.downEvents'],
 ];
 
 function lineSection(line: LineKpis): HTMLElement {
@@ -110,7 +140,11 @@ function lineSection(line: LineKpis): HTMLElement {
 
   const table = element('table', 'stations');
   const head = element('tr');
-  for (const heading of HEADINGS) head.append(element('th', undefined, t(heading)));
+  for (const [heading, title] of HEADINGS) {
+    const th = element('th', undefined, t(heading));
+    if (title) th.title = t(title);
+    head.append(th);
+  }
   table.append(element('thead'), element('tbody'));
   table.tHead!.append(head);
   table.tBodies[0]!.append(...line.stations.map(stationRow));

@@ -46,6 +46,12 @@ export const DASHBOARD_MESSAGES = defineCatalogue(
     'col.availability': 'Avail.',
     'col.performance': 'Perf.',
     'col.quality': 'Quality',
+    'col.idealCycle': 'Ideal cycle',
+    'col.idealCycle.title':
+      'The seconds per unit performance is measured against: the station’s nominal cycle (nominalCycleTime), or the faster cycle it ran at in this range, the nominal one then struck through',
+    'cycle.seconds': '{seconds} s',
+    'cycle.faster':
+      'Ran faster than nominal ({nominal}): the faster cycle, {ideal}, is the ideal one performance is measured against.',
     'col.good': 'Good',
     'col.scrap': 'Scrap',
     'col.downEvents': 'Breakdowns',
@@ -61,6 +67,7 @@ export const DASHBOARD_MESSAGES = defineCatalogue(
     'lines.none': 'No lines with stations are visible to this token.',
     'chart.station': 'Station',
     'chart.rate': '{rate} /h',
+    'chart.time': 'Time',
   },
   {
     'zh-CN': {
@@ -105,6 +112,11 @@ export const DASHBOARD_MESSAGES = defineCatalogue(
       'col.availability': '开动率',
       'col.performance': '性能',
       'col.quality': '合格率',
+      'col.idealCycle': '理想节拍',
+      'col.idealCycle.title':
+        '计算性能开动率所依据的每件秒数：标称节拍，或工位在此时间范围内实际达到的更快节拍',
+      'cycle.seconds': '{seconds} 秒',
+      'cycle.faster': '运行快于标称节拍（{nominal}）：以更快的节拍 {ideal} 作为计算性能开动率的理想节拍。',
       'col.good': '良品',
       'col.scrap': '废品',
       'col.downEvents': '故障次数',
@@ -120,6 +132,7 @@ export const DASHBOARD_MESSAGES = defineCatalogue(
       'lines.none': '此令牌看不到任何带工位的产线。',
       'chart.station': '工位',
       'chart.rate': '{rate} 件/小时',
+      'chart.time': '时间',
     },
   },
 );

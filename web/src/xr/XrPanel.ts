@@ -1,5 +1,6 @@
 // The inspector in the headset: a panel floating in front of the viewer with the selected twin's name,
-// state and a few live values, drawn on a canvas texture and redrawn when a shown value changes.
+// state and a few live values, drawn on a canvas texture and redrawn when a shown value changes. Its
+// labels, state names and numbers are in the page's language; twin and field names are the plant's.
 import {
   CanvasTexture,
   DoubleSide,
@@ -11,6 +12,8 @@ import {
 } from 'three';
 import type { TwinDoc } from '../../../src/core/wire.js';
 import { formatValue } from '../dom.js';
+import { stateName } from '../i18n/common.js';
+import { format, t } from '../i18n/world-page.js';
 import { STATE_COLOURS } from '../states.js';
 
 const WIDTH_PX = 768;
@@ -21,6 +24,11 @@ const MAX_VALUES = 6;
 /** Fields that describe the twin rather than measure it, left off the panel. */
 const SKIP = new Set(['name', 'state', 'layout', 'manufacturer', 'serialNumber', 'modelNumber']);
 
+/** A value as the panel writes it: numbers the locale's way, to the inspector's three decimals. */
+function panelValue(value: unknown): string {
+  return typeof value === 'number' ? format.number(value, 3) : formatValue(value);
+}
+
 export class XrPanel {
   readonly mesh: Mesh;
   private readonly canvas = document.createElement('canvas');
@@ -28,7 +36,7 @@ export class XrPanel {
   private twin: string | undefined;
   /** The twin whose state the panel shows: the twin itself, or the nearest container with a state. */
   private stateTwin: string | undefined;
-  private stateLabel = 'state';
+  private stateLabel = t('xr.state');
   private name = '';
   private readonly values = new Map<string, unknown>();
   private dirty = false;
@@ -69,7 +77,7 @@ export class XrPanel {
   ): void {
     this.twin = id;
     this.stateTwin = state?.twin;
-    this.stateLabel = state?.label ?? 'state';
+    this.stateLabel = state?.label ?? t('xr.state');
     this.values.clear();
     this.name = typeof doc?.name === 'string' ? doc.name : fallbackName;
     for (const [field, value] of Object.entries(doc ?? {})) {
@@ -116,8 +124,8 @@ export class XrPanel {
     this.lines = [
       this.name,
       this.twin,
-      `${this.stateLabel}: ${state === undefined ? '–' : formatValue(state)}`,
-      ...shown.map(([field, value]) => `${field}: ${formatValue(value)}`),
+      t('xr.value', { label: this.stateLabel, value: state === undefined ? '–' : stateName(t, state) }),
+      ...shown.map(([field, value]) => t('xr.value', { label: field, value: panelValue(value) })),
     ];
     g.fillStyle = 'rgba(15, 23, 32, 0.92)';
     g.fillRect(0, 0, WIDTH_PX, HEIGHT_PX);

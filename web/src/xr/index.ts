@@ -6,6 +6,7 @@ import { InstancedMesh, Vector3, type Color, type Quaternion, type Texture } fro
 import type { TwinDoc } from '../../../src/core/wire.js';
 import { getJson, twinPath } from '../api.js';
 import { element } from '../dom.js';
+import type { WorldKey } from '../i18n/world.js';
 import { t } from '../i18n/world-page.js';
 import { warnOnce } from '../warn-once.js';
 import type { WorldContext, WorldFeature } from '../world-context.js';
@@ -232,7 +233,8 @@ function stateFor(
     const value = world.states.get(at);
     if (value === undefined) continue;
     const kind = world.index.byId.get(at)?.kind;
-    return { twin: at, label: at === id ? 'state' : `${kind ?? 'container'} state`, value };
+    const kindName = kind === undefined ? t('xr.container') : t(`kind.${kind}` satisfies WorldKey);
+    return { twin: at, label: at === id ? t('xr.state') : t('xr.state.of', { kind: kindName }), value };
   }
   return undefined;
 }
