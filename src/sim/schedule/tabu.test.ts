@@ -53,7 +53,7 @@ describe('improve', () => {
 
   // With N5 moves and restarts from the single best schedule, seeds 2 and 6 on ft10 from SPT found
   // 945 by move 12,089 and 23,867 and nothing better in the 80,000 moves measured: stuck. The wider
-  // neighbourhood and elite restarts must keep such a seed going: more moves, a shorter schedule.
+  // neighbourhood and the restarts must keep such a seed going: more moves, a shorter schedule.
   it.each([2, 6])(
     'keeps improving with more moves on ft10 with seed %i, a seed that used to stall',
     (seed) => {

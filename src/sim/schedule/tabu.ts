@@ -1,4 +1,5 @@
-// Tabu search over the critical path (N7 neighbourhood, elite restarts) that shortens a job-shop schedule.
+// Tabu search over the critical path (N7 neighbourhood, annealed restarts) that shortens a job-shop schedule.
+import { metropolisAccepts } from './annealing.js';
 import { ScheduleOptionsError } from './errors.js';
 import { DisjunctiveGraph } from './graph.js';
 import {
@@ -8,7 +9,6 @@ import {
   type JobShopInstance,
   type Schedule,
 } from './instance.js';
-import { ElitePool } from './elite.js';
 import { Neighbourhood } from './neighbourhood.js';
 import { seededRandom } from './prng.js';
 import { OrderTabuList } from './tabu-list.js';
@@ -24,7 +24,7 @@ export interface ImproveOptions {
   readonly now?: () => number;
   /** Stop as soon as the makespan is at most this (e.g. a known optimum). */
   readonly target?: number;
-  /** Moves without a new best before the search restarts from a perturbed elite schedule. Default 1000 + 20 × operations. */
+  /** Moves without a new best before the search restarts from a perturbed schedule. Default 1000 + 20 × operations. */
   readonly stallIterations?: number;
 }
 
@@ -40,29 +40,37 @@ export interface ImproveResult {
   readonly timeToBestMs: number | undefined;
   /** Milliseconds searched in all; undefined without a clock. */
   readonly elapsedMs: number | undefined;
-  /** Restarts from a perturbed elite schedule. */
+  /** Restarts from a perturbed schedule. */
   readonly restarts: number;
   /** The makespan equals a lower bound (busiest machine or longest job): nothing can beat it. */
   readonly provedOptimal: boolean;
 }
 
-/** Distinct good schedules kept to restart from; i-TSAB keeps 8. */
-const ELITE_SIZE = 8;
+/**
+ * Temperature of the restarts' acceptance rule as a fraction of the best makespan: a stretch whose
+ * best is 1.5 % worse than the schedule restarts start from replaces it with probability 1/e.
+ */
+const TEMPERATURE = 0.015;
 
 /**
  * Improves `initial` by tabu search. Each iteration takes a critical path and considers every move
  * of the N7 neighbourhood (see `Neighbourhood`: an operation of a critical block moved to the
  * block's front or end, or the block's first or last operation moved inside it — a superset of
  * Nowicki and Smutnicki's N5 swaps, so a path that is one long block still offers moves). Moves are
- * ranked by their estimated makespan, the chosen one evaluated exactly (`applyMove`: heads and
- * tails recomputed only where the move can change them, in a topological order kept up to date
- * from move to move). A move may not restore a machine ordering undone within the tenure, drawn at
- * random each move in the range of Zhang et al.'s TS/SA; a tabu move is allowed when it promises a
- * new best, and when every move is tabu one is taken at random.
+ * ranked by their estimated makespan (an estimate stops early once it has lost to the best so
+ * far), the chosen one evaluated exactly (`applyMove`: heads and tails recomputed only where the
+ * move can change them, in a topological order kept up to date from move to move). A move may not
+ * restore a machine ordering undone within the tenure, drawn at random each move in the range of
+ * Zhang et al.'s TS/SA; a tabu move is allowed when it promises a new best, and when every move is
+ * tabu one is taken at random.
  *
- * When `stallIterations` moves bring no new best, the search restarts from one of the best
- * distinct schedules found so far (an elite pool, as in i-TSAB), shaken by random N7 moves, more
- * of them after each restart that found nothing better, so that a stuck search keeps moving on.
+ * When `stallIterations` moves bring no new best, the search restarts from a base schedule shaken
+ * by random N7 moves, more of them after each restart that found nothing better, so that a stuck
+ * search keeps moving on. The base is chosen as simulated annealing would (the idea of Zhang et
+ * al.'s TS/SA hybrid, annealing choosing where tabu search intensifies): the best schedule of the
+ * stretch just ended replaces it when no worse, or by Metropolis's rule when worse, at a
+ * temperature of 1.5 % of the best makespan. Restarting from the best few schedules found (an
+ * elite pool, as in i-TSAB) did worse on Taillard's 20×15 instances (see docs/scheduling.md).
  *
  * Deterministic for a given seed and iteration limit; a time limit only decides where the same
  * trajectory stops.
@@ -101,12 +109,11 @@ export function improve(
   const { order } = graph;
   const neighbourhood = new Neighbourhood(graph);
   const tabu = new OrderTabuList(n);
-  const elite = new ElitePool(ELITE_SIZE);
 
   let current = initialMakespan;
   let best = current;
   const bestOrder = order.slice();
-  // The best since the last restart: what the pool is offered when the search moves on.
+  // The best since the last restart: what may replace `base` when the search moves on.
   let runBest = current;
   const runBestOrder = order.slice();
   let iterations = 0;
@@ -144,13 +151,18 @@ export function improve(
     return false;
   };
 
+  // The schedule restarts start from: the best of a stretch replaces it by Metropolis's rule.
+  let base = current;
+  const baseOrder = order.slice();
+
   const restart = (): void => {
-    elite.offer(runBestOrder, runBest);
     restarts++;
     fruitlessRestarts++;
-    // Better schedules are drawn more often: rank = size × u², u uniform.
-    const u = random.next();
-    graph.copyOrderFrom(elite.size > 0 ? elite.order(Math.floor(u * u * elite.size)) : bestOrder);
+    if (metropolisAccepts(runBest, base, TEMPERATURE * best, random)) {
+      base = runBest;
+      baseOrder.set(runBestOrder);
+    }
+    graph.copyOrderFrom(baseOrder);
     current = graph.evaluate();
     const strength = Math.max(2, Math.round(operationsPerMachine / 2)) + Math.min(fruitlessRestarts, 10);
     const kicks = 2 + random.int(strength);
@@ -184,7 +196,7 @@ export function improve(
     for (let i = 0; i < moves; i++) {
       const from = neighbourhood.from[i]!;
       const to = neighbourhood.to[i]!;
-      const value = neighbourhood.estimate(from, to);
+      const value = neighbourhood.estimate(from, to, chosenValue > best ? chosenValue : best);
       if (value >= best && tabu.isTabu(order, from, to, iterations)) {
         if (random.int(++tabuCount) === 0) fallback = i;
         continue;
