@@ -2,30 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from './dispatch.js';
 import { DisjunctiveGraph } from './graph.js';
+import { jobShopInstances } from './test-instances.js';
 import type { JobShopInstance } from './instance.js';
 
 // Zero-length operations and releases included: only they let an insertion close a cycle.
-const instances = fc.integer({ min: 1, max: 4 }).chain((machines) =>
-  fc.record({
-    machines: fc.constant(machines),
-    jobs: fc.array(
-      fc.record(
-        {
-          operations: fc.array(
-            fc.record({
-              machine: fc.integer({ min: 0, max: machines - 1 }),
-              duration: fc.integer({ min: 0, max: 6 }),
-            }),
-            { minLength: 1, maxLength: 6 },
-          ),
-          release: fc.integer({ min: 0, max: 10 }),
-        },
-        { requiredKeys: ['operations'] },
-      ),
-      { minLength: 1, maxLength: 7 },
-    ),
-  }),
-);
+const instances = jobShopInstances({
+  maxMachines: 4,
+  maxJobs: 7,
+  maxOperations: 6,
+  maxDuration: 6,
+  maxRelease: 10,
+});
 
 /** A move between two positions of one machine, drawn from three numbers in [0, 1). */
 function pick(graph: DisjunctiveGraph, [a, b, c]: readonly number[]): [number, number] | undefined {

@@ -7,6 +7,7 @@ import { solve } from './index.js';
 import { validateSchedule, type JobShopInstance } from './instance.js';
 import { parseOrLibrary } from './orlib.js';
 import { improve } from './tabu.js';
+import { jobShopInstances } from './test-instances.js';
 
 function example(name: string): { instance: JobShopInstance; optimum: number } {
   const text = readFileSync(new URL(`../../../examples/jobshop/${name}.txt`, import.meta.url), 'utf8');
@@ -102,27 +103,14 @@ describe('improve', () => {
   });
 
   it('improves generated plant orders without breaking them', () => {
-    const plantInstance = fc.integer({ min: 1, max: 4 }).chain((machines) =>
-      fc.record({
-        machines: fc.constant(machines),
-        jobs: fc.array(
-          fc.record(
-            {
-              operations: fc.array(
-                fc.record({
-                  machine: fc.integer({ min: 0, max: machines - 1 }),
-                  duration: fc.integer({ min: 0, max: 15 }),
-                }),
-                { minLength: 1, maxLength: 5 },
-              ),
-              release: fc.integer({ min: 0, max: 20 }),
-            },
-            { requiredKeys: ['operations'] },
-          ),
-          { minLength: 1, maxLength: 6 },
-        ),
-      }),
-    );
+    const plantInstance = jobShopInstances({
+      maxMachines: 4,
+      maxJobs: 6,
+      maxOperations: 5,
+      maxDuration: 15,
+      maxRelease: 20,
+    });
+
     fc.assert(
       fc.property(plantInstance, fc.integer({ min: 0, max: 1000 }), (instance, seed) => {
         const initial = dispatch(instance, 'FIFO', { mode: 'active' });
