@@ -205,6 +205,22 @@ describe('plant apply', () => {
     expect(((await response.json()) as Result).twins.create).toEqual([id('line-3')]);
   });
 
+  it('refuses bad bodies with a coded 4xx before reading past the limit', async () => {
+    const empty = await apply('');
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { code: string }).code).toBe('IMV_REQUEST_INVALID');
+    const broken = await apply('imverse: plant/v1\nprefix: 88.300.7\ntwins: [ {id: a, model: Line }\n');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { code: string }).code).toBe('IMV_IMPORT_INVALID');
+    const wrongType = await apply(V2, '', undefined, 'text/csv');
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { code: string }).code).toBe('IMV_REQUEST_INVALID');
+    // Plant files have their own limit, 32 MiB: one byte more is refused unread.
+    const huge = await apply(`# ${'x'.repeat(32 * 1024 * 1024)}\n${V2}`);
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { code: string }).code).toBe('IMV_REQUEST_TOO_LARGE');
+  });
+
   it('gives a caller from another tenant nothing: no plan, no names', async () => {
     const created = await p.api('/api/v1/tokens', {
       method: 'POST',
