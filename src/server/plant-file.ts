@@ -1,6 +1,6 @@
 // Plant files: read from disk (without a byte-order mark) and checked, then imported whole.
 import { readUserText } from './user-files.js';
-import { parsePlant, type PlantDefinition } from '../twin/plant.js';
+import { declaredModelId, parsePlant, type PlantDefinition } from '../twin/plant.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
 
 export function readPlantFile(file: string | URL): PlantDefinition {
@@ -20,8 +20,8 @@ export async function importPlant(
   ) => void,
 ): Promise<{ twins: number; relationships: number }> {
   const newModels = plant.models.filter((model) => {
-    const id = (model.content as { '@id'?: unknown })['@id'];
-    return typeof id !== 'string' || !graph.models.has(id);
+    const id = declaredModelId(model);
+    return id === undefined || !graph.models.has(id);
   });
   const added = newModels.length > 0 ? await graph.addModels(newModels) : [];
   const total = { twins: plant.twins.length, relationships: plant.relationships.length };

@@ -8,7 +8,7 @@ import { normalizeIdentifier } from '../core/id.js';
 import { EVENT_TYPES, type ImverseEvent, type RelationshipDoc } from '../core/wire.js';
 import type { ModelRegistry } from '../model/registry.js';
 import { checkImport } from './import-check.js';
-import type { PlantDefinition } from './plant.js';
+import { declaredModelId, type PlantDefinition } from './plant.js';
 import { planPlant, type PlantPlanSummary, type StoredPlant } from './plant-plan.js';
 import type { AppliedChanges, StoredModel, StoredTwin, TwinStore } from './store.js';
 import type { TenantScope } from './TenantScope.js';
@@ -141,8 +141,8 @@ function registerStored(registry: ModelRegistry, documents: PlantDefinition['mod
   } catch (error) {
     if (!(error instanceof ConflictError && error.code === 'IMV_MODEL_EXISTS')) throw error;
     const missing = documents.filter((document) => {
-      const id = (document.content as { '@id'?: unknown } | null)?.['@id'];
-      return typeof id !== 'string' || !registry.has(id);
+      const id = declaredModelId(document);
+      return id === undefined || !registry.has(id);
     });
     if (missing.length > 0) registry.add(missing);
   }
@@ -156,8 +156,8 @@ function sortModels(
   const added: PlantDefinition['models'] = [];
   let unchanged = 0;
   for (const document of documents) {
-    const id = (document.content as { '@id'?: unknown } | null)?.['@id'];
-    const registered = typeof id === 'string' ? registry.get(id) : undefined;
+    const id = declaredModelId(document);
+    const registered = id === undefined ? undefined : registry.get(id);
     if (registered === undefined) {
       added.push(document);
     } else if (isDeepStrictEqual(registered.document, document.content)) {
@@ -165,7 +165,7 @@ function sortModels(
     } else {
       throw new ConflictError(
         'IMV_MODEL_EXISTS',
-        `${document.source}: model ${String(id)} differs from the registered one; a model version is immutable, so give the changed model a new version (e.g. ;2) and refer to that`,
+        `${document.source}: model ${id} differs from the registered one; a model version is immutable, so give the changed model a new version (e.g. ;2) and refer to that`,
         { path: '/models' },
       );
     }

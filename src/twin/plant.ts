@@ -51,6 +51,12 @@ export interface PlantDefinition {
 
 export const PLANT_FORMAT = 'plant/v1';
 
+/** The DTMI a model document of the file's `models` section declares, when it declares one. */
+export function declaredModelId(document: { content: unknown }): string | undefined {
+  const id = (document.content as { '@id'?: unknown } | null)?.['@id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** The keys a plant file may have at its top level (docs/plant-format.md lists each). */
 export const TOP_KEYS = ['imverse', 'prefix', 'models', 'twins', 'relationships', 'simulation'] as const;
 /** Relationships that can be written by nesting the target twins under the source twin. */
