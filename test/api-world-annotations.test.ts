@@ -4,7 +4,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation } from '../src/core/wire-presence.js';
-import type { RouteDeps } from '../src/server/app.js';
+import type { RouteDeps } from '../src/server/route-deps.js';
 import { CollabHub, scopeKey } from '../src/server/collab/CollabHub.js';
 import { worldAnnotationRoutes } from '../src/server/routes/world-annotations.js';
 

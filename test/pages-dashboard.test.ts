@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RouteDeps } from '../src/server/app.js';
+import type { RouteDeps } from '../src/server/route-deps.js';
 
 let dir: string;
 const saved = process.env.IMVERSE_WEB_DIR;

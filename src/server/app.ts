@@ -7,19 +7,13 @@ import Fastify, {
 } from 'fastify';
 import websocket from '@fastify/websocket';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { AuthError, ImverseError } from '../core/errors.js';
+import { allows, type Principal } from './auth/roles.js';
+import type { AppOptions } from './route-deps.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
-import type { EventBus } from '../bus/bus.js';
-import type { HistoryStore } from '../history/store.js';
-import type { DeadLetterStore } from '../ingest/dead-letters.js';
-import type { IngestPipeline } from '../ingest/IngestPipeline.js';
-import { allows, type Permission, type Principal } from './auth/roles.js';
-import type { TokenStore } from './auth/TokenStore.js';
-import type { DeviceStore } from './auth/DeviceStore.js';
 import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { registerOpenApi } from './openapi.js';
-import { Metrics, type ConnectorStatus } from './metrics.js';
+import { Metrics } from './metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { twinRoutes } from './routes/twins.js';
 import { plantRoutes } from './routes/plant.js';
@@ -33,7 +27,6 @@ import { pageRoutes } from './routes/pages.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { configReloadRoutes } from './routes/config-reload.js';
-import type { ConfigReloader } from './ingest-config.js';
 import { deviceRoutes } from './routes/devices.js';
 import { studyRoutes } from './studies/study-routes.js';
 import { worldRoutes } from './routes/world.js';
@@ -45,44 +38,6 @@ import { worldAnnotationRoutes } from './routes/world-annotations.js';
 import { CollabHub } from './collab/CollabHub.js';
 import { CollabStore } from './collab/collab-store.js';
 import { layoutRoutes } from './layouts/layout-routes.js';
-
-export interface AppOptions {
-  readonly graph: TwinGraph;
-  readonly bus: EventBus;
-  readonly history: HistoryStore;
-  readonly ingest: IngestPipeline;
-  readonly deadLetters: DeadLetterStore;
-  /** Counters and connection states of every connector, for /api/v1/ingest/stats. */
-  readonly ingestStats: () => unknown;
-  /** The same connectors' states in short, for /metrics. */
-  readonly connectors?: () => readonly ConnectorStatus[];
-  /** Reloads the mapping file and sources.yaml, for /api/v1/ingest/reload. */
-  readonly configReload?: ConfigReloader;
-  /** The data directory, for the studies' results; in memory without one. */
-  readonly dataDir?: string;
-  readonly tokens: TokenStore;
-  readonly devices: DeviceStore;
-  readonly logger: Logger;
-  /** Anonymous access from this machine (the local demo): read, and edit layout drafts and notes. */
-  readonly demo: boolean;
-  readonly bodyLimitBytes?: number;
-  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
-  readonly trustProxy?: boolean;
-  /** Checks the stores answer, for /readyz. */
-  readonly ready?: () => Promise<boolean>;
-}
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** What a route requires; `public` needs no authentication. */
-    permission?: Permission | 'public';
-  }
-  interface FastifyRequest {
-    principal?: Principal;
-    /** The twin graph as this caller may see it (its tenants' prefixes). */
-    graph: TwinGraph;
-  }
-}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -211,12 +166,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(layoutRoutes, deps);
   return app;
 }
-
-export type RouteDeps = AppOptions & {
-  readonly metrics: Metrics;
-  /** Shared documents and presence, for the collaboration routes and layout versions. */
-  readonly collab: CollabHub;
-};
 
 function authenticate(
   token: string | undefined,

@@ -1,7 +1,7 @@
 // /api/v1/world/collab/{room}: the collaboration WebSocket (y-websocket protocol) for presence,
 // annotations and layout drafts; /api/v1/world/me: who the caller is and whether it may edit.
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import type { Principal } from '../auth/roles.js';
 import { allows } from '../auth/roles.js';
 import { scopeKey } from './CollabHub.js';

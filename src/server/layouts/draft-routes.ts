@@ -11,7 +11,7 @@ import {
   LAYOUT_FIELDS,
 } from '../../core/wire-layout.js';
 import { draftChangeCount, readDraft } from '../../world/layout-draft.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { mayCollaborate } from '../collab/collab-routes.js';
 import { scopeKey } from '../collab/CollabHub.js';
 

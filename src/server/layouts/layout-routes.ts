@@ -14,7 +14,7 @@ import { applyLayoutToPlant } from '../../world/layout-apply.js';
 import { compareLayout } from '../../world/layout-diff.js';
 import { draftChangeCount, readDraft, resolveDraft } from '../../world/layout-draft.js';
 import { loadScene } from '../../world/scene-source.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { mayCollaborate } from '../collab/collab-routes.js';
 import { scopeKey } from '../collab/CollabHub.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';

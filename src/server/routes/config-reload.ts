@@ -3,7 +3,7 @@
 // and sources serve every tenant.
 import type { FastifyInstance } from 'fastify';
 import { ImverseError } from '../../core/errors.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 export async function configReloadRoutes(
   app: FastifyInstance,

@@ -1,7 +1,7 @@
 // GET /api/v1/world/kpis: the plant KPIs the dashboard shows (throughput, OEE, alarms by line),
 // computed from the twin graph and the history the caller may read (src/world/kpis.ts).
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { loadKpis } from '../../world/kpi-source.js';
 import { resolveKpiWindow } from '../../world/kpi-window.js';
 

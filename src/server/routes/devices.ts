@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import { topicFilterProblem } from '../../ingest/mapping/topic-pattern.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 export async function deviceRoutes(app: FastifyInstance, { devices }: RouteDeps): Promise<void> {
   const tags = ['ingest'];

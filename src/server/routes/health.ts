@@ -1,7 +1,7 @@
 // Liveness, readiness and Prometheus metrics.
 import type { FastifyInstance } from 'fastify';
 import { ImverseError } from '../../core/errors.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 export async function healthRoutes(app: FastifyInstance, { metrics, ready }: RouteDeps): Promise<void> {
   const tags = ['operations'];

@@ -4,7 +4,7 @@ import { ValidationError } from '../../core/errors.js';
 import { identifierProblem, normalizeIdentifier } from '../../core/id.js';
 import { decodeJsonBatch, decodeNdjson, type DecodedBatch } from '../../ingest/http/decode.js';
 import type { Point, Rejection } from '../../ingest/points.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const SOURCE = 'http';
 

@@ -1,6 +1,6 @@
 // /api/v1/live: the WebSocket stream of changes, with per-subscription filters.
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { LiveGateway } from '../live/LiveGateway.js';
 
 export async function liveRoutes(app: FastifyInstance, { bus, metrics }: RouteDeps): Promise<void> {

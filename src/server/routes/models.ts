@@ -1,7 +1,7 @@
 // /api/v1/models: upload DTDL models (v2 or v3), list, read and delete them.
 import type { FastifyInstance } from 'fastify';
 import type { ModelInfo } from '../../model/registry.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { pageOf } from './schemas.js';
 
 export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): Promise<void> {

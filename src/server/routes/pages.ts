@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCALE_NAMES, LOCALE_STORAGE_KEY, requestLocale } from '../../core/i18n.js';
 import { START_PAGE_MESSAGES } from './start-page-messages.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const START_PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 /** The start page links it; the world page's bundle has it built in (web/src/style.css). */

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import type { Bucket, HistoryStore, Sample } from '../../history/store.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { idParam } from './schemas.js';
 import { parseDuration, parseTime } from './time-params.js';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthError, ValidationError } from '../../core/errors.js';
 import { prefixProblem } from '../../twin/TenantScope.js';
 import { ROLES, type Role } from '../auth/roles.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 export async function tokenRoutes(app: FastifyInstance, { tokens }: RouteDeps): Promise<void> {
   const tags = ['security'];

@@ -3,7 +3,7 @@
 // speak Yjs. Malformed entries (written by a broken or hostile client) are left out, as the page does.
 import type { FastifyInstance } from 'fastify';
 import { ANNOTATIONS_MAP, PRESENCE_ROOM, readAnnotations } from '../../core/wire-presence.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { scopeKey } from '../collab/CollabHub.js';
 
 const annotation = {

@@ -17,7 +17,7 @@ import {
   parseReplayTime,
   statesOf,
 } from '../../world/replay.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const value = { type: ['number', 'string', 'boolean'] } as const;
 const fieldsParam = {

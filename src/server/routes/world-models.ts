@@ -13,7 +13,7 @@ import {
   type ModelContentType,
 } from '../../core/wire-models.js';
 import { WorldModelStore } from '../../world/models-store.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const nameParams = {
   type: 'object',

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ImverseError } from '../../core/errors.js';
 import { requestLocale } from '../../core/i18n.js';
 import { parseStudyDefinition, renderStudyReport } from '../../sim/study/index.js';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-deps.js';
 import { PLANT_MODEL_MODULE } from './load-model.js';
 import { SqliteStudyStore } from './sqlite-study-store.js';
 import { StudyService, type StudyEvent } from './StudyService.js';
