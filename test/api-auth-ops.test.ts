@@ -81,6 +81,8 @@ describe('operations', () => {
     expect(text).toContain('imverse_http_request_duration_seconds_bucket');
     expect(text).toMatch(/imverse_twins \d+/);
     expect(text).toMatch(/imverse_models \d+/);
+    // The 401 above is counted under its stable code, as every refusal is.
+    expect(text).toMatch(/imverse_refusals_total\{edge="http",code="IMV_AUTH_REQUIRED"\} [1-9]/);
   });
 
   it('serves an OpenAPI 3.1 document and a docs page', async () => {

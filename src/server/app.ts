@@ -14,6 +14,7 @@ import type { TwinGraph } from '../twin/TwinGraph.js';
 import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { registerOpenApi } from './openapi.js';
 import { Metrics } from './metrics.js';
+import { RefusalCounter } from '../core/refusals.js';
 import { modelRoutes } from './routes/models.js';
 import { twinRoutes } from './routes/twins.js';
 import { plantRoutes } from './routes/plant.js';
@@ -54,6 +55,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   const metrics = new Metrics(options.graph, options.ingest.counters, options.connectors);
+  const refusals = options.refusals ?? new RefusalCounter();
+  metrics.registerRefusals(refusals);
 
   app.decorateRequest('graph', null as unknown as TwinGraph);
   app.addContentTypeParser(
@@ -65,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const mapped = fromFrameworkError(error as never);
     if (mapped.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    else refusals.count(request.headers.upgrade === undefined ? 'http' : 'ws', mapped.code);
     // A refused WebSocket upgrade owns its socket outright: end it, or it lingers half-open.
     if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.end());
     reply
@@ -77,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'IMV_ROUTE_NOT_FOUND',
       `No endpoint ${request.method} ${request.url.split('?')[0]}`,
     );
+    refusals.count('http', error.code);
     reply
       .code(404)
       .type(PROBLEM_CONTENT_TYPE)
@@ -141,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.addHook('onClose', async () => collab.close());
   metrics.registerCollab(() => collab.stats());
-  const deps = { ...options, metrics, collab };
+  const deps = { ...options, metrics, collab, refusals };
   await app.register(healthRoutes, deps);
   await app.register(pageRoutes, deps);
   await app.register(modelRoutes, deps);

@@ -2,6 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TwinGraph } from '../twin/TwinGraph.js';
 import type { IngestCounters } from '../ingest/IngestCounters.js';
+import type { RefusalCounter } from '../core/refusals.js';
 
 const TWIN_COUNT_TTL_MS = 10_000;
 
@@ -159,6 +160,19 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(reloads().lastSucceeded ? 1 : 0);
+      },
+    });
+  }
+
+  /** Every refusal at the HTTP, WebSocket and MQTT edges, by stable code. */
+  registerRefusals(refusals: RefusalCounter): void {
+    new Gauge({
+      name: 'imverse_refusals_total',
+      help: 'Requests, messages and connections refused at the edges since start, by edge and stable code',
+      labelNames: ['edge', 'code'],
+      registers: [this.registry],
+      collect() {
+        for (const { edge, code, count } of refusals.snapshot()) this.set({ edge, code }, count);
       },
     });
   }

@@ -23,6 +23,7 @@ import { TokenStore } from './auth/TokenStore.js';
 import { DeviceStore } from './auth/DeviceStore.js';
 import { startMqttBroker, type RunningMqttBroker } from '../ingest/mqtt/broker.js';
 import { buildApp } from './app.js';
+import { RefusalCounter } from '../core/refusals.js';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 
@@ -143,6 +144,7 @@ export async function startPlatform(
   }
   const tokens = new TokenStore(join(config.dataDir, 'auth.sqlite'));
   const devices = new DeviceStore(join(config.dataDir, 'auth.sqlite'));
+  const refusals = new RefusalCounter();
   let broker: RunningMqttBroker | undefined;
   let virtualPlant: RunningVirtualPlant | undefined;
   // The virtual plant's broker credentials live only in this process: nothing to store or leak.
@@ -178,6 +180,7 @@ export async function startPlatform(
     logger,
     demo: config.demo,
     bodyLimitBytes: config.bodyLimitBytes,
+    refusals,
     trustProxy: config.trustProxy,
     ready: async () => (await core.store.getTwin('READY/probe')) === undefined || true,
   });

@@ -12,6 +12,7 @@ import type { DeviceStore } from './auth/DeviceStore.js';
 import type { Metrics, ConnectorStatus } from './metrics.js';
 import type { ConfigReloader } from './ingest-config.js';
 import type { CollabHub } from './collab/CollabHub.js';
+import type { RefusalCounter } from '../core/refusals.js';
 
 export interface AppOptions {
   readonly graph: TwinGraph;
@@ -33,6 +34,8 @@ export interface AppOptions {
   /** Anonymous access from this machine (the local demo): read, and edit layout drafts and notes. */
   readonly demo: boolean;
   readonly bodyLimitBytes?: number;
+  /** Counts every refusal by edge and code, for /metrics; the platform shares one with the broker. */
+  readonly refusals?: RefusalCounter;
   /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
   readonly trustProxy?: boolean;
   /** Checks the stores answer, for /readyz. */
@@ -53,6 +56,7 @@ declare module 'fastify' {
 
 export type RouteDeps = AppOptions & {
   readonly metrics: Metrics;
+  readonly refusals: RefusalCounter;
   /** Shared documents and presence, for the collaboration routes and layout versions. */
   readonly collab: CollabHub;
 };
