@@ -72,6 +72,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
 /** Settings without a default value. */
 const OPTIONAL_KEYS = new Set(['mappingsFile', 'sourcesFile', 'postgresUrl', 'virtualPlant']);
 
+/** Limits and sizes: whole numbers ≥ 1 (add a limit's key here, to the interface and to the defaults). */
+const COUNT_KEYS = new Set<string>([]);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Merges the layers (later wins) and validates each setting, naming its source on error. */
@@ -118,6 +121,11 @@ function coerce(key: keyof Config, value: unknown, source: string): unknown {
       },
     );
   };
+  if (COUNT_KEYS.has(key)) {
+    const count = typeof value === 'string' ? Number(value) : value;
+    if (!Number.isInteger(count) || (count as number) < 1) fail('a whole number ≥ 1');
+    return count;
+  }
   switch (key) {
     case 'port':
     case 'mqttPort': {
