@@ -53,7 +53,44 @@ export const EVENT_TYPES = {
   modelCreated: 'io.imverse.model.created',
   modelDeleted: 'io.imverse.model.deleted',
 } as const;
-export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/**
+ * Security events: who signed in, what was created, revoked or refused. They travel on the bus so
+ * the audit log and the live sockets (closing a revoked credential's connections) subscribe, and
+ * they are never forwarded to live clients.
+ */
+export const SECURITY_EVENT_TYPES = {
+  signedIn: 'io.imverse.security.signed-in',
+  signInFailed: 'io.imverse.security.sign-in-failed',
+  signedOut: 'io.imverse.security.signed-out',
+  tokenCreated: 'io.imverse.security.token.created',
+  /** A token, session or device credential stopped being valid: close whatever it opened. */
+  credentialRevoked: 'io.imverse.security.credential.revoked',
+  deviceCreated: 'io.imverse.security.device.created',
+  userChanged: 'io.imverse.security.user.changed',
+  policyChanged: 'io.imverse.security.policy.changed',
+  accessRefused: 'io.imverse.security.access.refused',
+} as const;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[keyof typeof SECURITY_EVENT_TYPES];
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES] | SecurityEventType;
+
+/** The data of every security event: who did what, to what, from where, with what result. */
+export interface SecurityEventData {
+  /** The principal's name, or `anonymous`. */
+  readonly actor: string;
+  /** The credential used or affected: `token:ID`, `session:ID`, `device:NAME`, `user:NAME`. */
+  readonly credential?: string;
+  /** What was done, e.g. `token.create`, `GET /api/v1/twins/{id}`. */
+  readonly action: string;
+  /** What it was done to: a twin, a token id, a user name. */
+  readonly target?: string;
+  /** The client address. */
+  readonly source?: string;
+  readonly result: 'ok' | 'refused' | 'failed';
+  /** The stable error code of a refusal or failure. */
+  readonly code?: string;
+}
 
 /** A CloudEvents 1.0 envelope (structured JSON mode). */
 export interface ImverseEvent<D = unknown> {

@@ -70,14 +70,16 @@ export class TokenStore {
     if (cached !== undefined) return cached ?? undefined;
     const presented = digest(token);
     const row = this.db
-      .prepare('SELECT digest, name, role, prefixes FROM tokens WHERE digest = ?')
-      .get(presented) as { digest: Buffer; name: string; role: Role; prefixes: string | null } | undefined;
+      .prepare('SELECT id, digest, name, role, prefixes FROM tokens WHERE digest = ?')
+      .get(presented) as
+      { id: string; digest: Buffer; name: string; role: Role; prefixes: string | null } | undefined;
     const principal: Principal | undefined =
       row !== undefined && timingSafeEqual(row.digest, presented)
         ? {
             name: row.name,
             role: row.role,
             via: 'token',
+            credential: `token:${row.id}`,
             ...(row.prefixes === null ? {} : { prefixes: JSON.parse(row.prefixes) as string[] }),
           }
         : undefined;

@@ -25,6 +25,8 @@ export interface Principal {
   readonly role: Role;
   /** How it was authenticated: a token, or anonymous local access in demo mode. */
   readonly via: 'token' | 'demo';
+  /** The credential it was authenticated with (`token:ID`), so revoking it can close its sockets. */
+  readonly credential?: string;
   /** The identifier prefixes (tenants) it may touch; every prefix when absent. */
   readonly prefixes?: readonly string[];
 }
