@@ -97,6 +97,7 @@ export default tseslint.config(
     // Domain code is pure: no storage, network or protocol libraries, and no reaching into the edges.
     files: [
       'src/core/**/*.ts',
+      'src/access/**/*.ts',
       'src/model/**/*.ts',
       'src/twin/**/*.ts',
       'src/bus/**/*.ts',

@@ -19,10 +19,20 @@ export const ERROR_CODES = {
     title: 'Request is invalid',
     hint: 'Correct the field named in "path"; the API reference lists each field and its type.',
   },
+  IMV_REQUEST_JSON_TOO_DEEP: {
+    status: 400,
+    title: 'Request body nests too deeply',
+    hint: 'Send JSON whose arrays and objects nest at most jsonMaxDepth levels (64 by default); flatten the structure.',
+  },
   IMV_REQUEST_TOO_LARGE: {
     status: 413,
     title: 'Request body is too large',
     hint: 'Split the request, or use the bulk import (`imverse twin import`) for large plants.',
+  },
+  IMV_POLICY_INVALID: {
+    status: 400,
+    title: 'Policy is invalid',
+    hint: 'Correct the entry named in "path"; docs/security.md describes subjects, resources and actions.',
   },
   IMV_ROUTE_NOT_FOUND: {
     status: 404,
@@ -189,6 +199,62 @@ export const ERROR_CODES = {
     title: 'Plain payload does not convert to the mapped type',
     hint: "Send the bare value as the type the mapping declares (12.5; true, false, 1 or 0; text up to 4096 characters), or fix the mapping's type (docs/connectors.md).",
   },
+  IMV_INGEST_SPARKPLUG_STATE_FULL: {
+    status: 507,
+    title: 'Too many Sparkplug edge nodes or devices to track',
+    hint: 'The message of a new edge node or device was refused because every tracked one is online; raise sparkplugMaxEdgeNodes or sparkplugMaxDevices, or check for a device inventing node or device names.',
+  },
+  // The embedded MQTT broker: refusals at its edge (counted as imverse_refusals_total{edge="mqtt"}).
+  IMV_MQTT_PACKET_TOO_LARGE: {
+    status: 413,
+    title: 'MQTT packet is larger than the broker accepts',
+    hint: 'Send smaller messages (the limit is mqttMaxPacketBytes); the connection was closed before the packet was read.',
+  },
+  IMV_MQTT_CONNECT_TIMEOUT: {
+    status: 408,
+    title: 'No MQTT CONNECT in time',
+    hint: 'Send CONNECT at once after opening the connection (within mqttConnectTimeoutMs); check that the client speaks MQTT, and TLS on the MQTTS port.',
+  },
+  IMV_MQTT_CONNECTIONS_FULL: {
+    status: 503,
+    title: 'The MQTT broker has too many connections',
+    hint: 'Retry later; look for clients that open connections without closing them, or raise mqttMaxConnections.',
+  },
+  IMV_MQTT_CREDENTIALS_INVALID: {
+    status: 401,
+    title: 'MQTT credentials are missing or wrong',
+    hint: "Connect with the device's id as user name and its secret as password, or with a client certificate whose CN is the device id; anonymous connections are refused.",
+  },
+  IMV_MQTT_CLIENT_ID_FORBIDDEN: {
+    status: 403,
+    title: 'MQTT client id does not belong to this device',
+    hint: "Use the device id as client id, or the device id, a slash and a suffix (st-03/main); a device cannot use another device's session.",
+  },
+  IMV_MQTT_SUBSCRIBE_FORBIDDEN: {
+    status: 403,
+    title: 'Subscription not allowed for this device',
+    hint: "A device may subscribe only within its own subscribe filters: check the device's topic filters.",
+  },
+  IMV_MQTT_RETAINED_TOO_LARGE: {
+    status: 413,
+    title: 'Retained message is larger than the payload limit',
+    hint: 'The message was handled as any other but not retained: send retained messages within the payload limit.',
+  },
+  IMV_MQTT_RETAINED_FULL: {
+    status: 507,
+    title: 'The broker keeps no more retained messages',
+    hint: 'The message was handled as any other but not retained: clear retained messages no longer needed (publish an empty retained message), or raise mqttRetainedMaxMessages or mqttRetainedMaxBytes.',
+  },
+  IMV_MQTT_TLS_FAILED: {
+    status: 400,
+    title: 'MQTTS handshake failed',
+    hint: "Check that the client trusts the broker's certificate, and that a client certificate is signed by the CA in tlsClientCa and still valid.",
+  },
+  IMV_AUDIT_LOG_NOT_FOUND: {
+    status: 404,
+    title: 'No audit log in this data directory',
+    hint: 'Check --data: the platform writes audit.sqlite in its data directory from its first start; a data directory that had one and lost it has lost its audit trail.',
+  },
   IMV_DATA_DIR_IN_USE: {
     status: 409,
     title: 'The platform is running on this data directory',
@@ -304,11 +370,31 @@ export const ERROR_CODES = {
     title: 'Study replication failed',
     hint: 'The model failed during a run: check the scenario overrides named in the message, then report the study definition if they are right.',
   },
+  IMV_STUDY_QUEUE_FULL: {
+    status: 429,
+    title: 'Too many studies queued or running',
+    hint: 'Wait for a study to finish (GET /api/v1/studies/{id}/progress) or cancel one (DELETE /api/v1/studies/{id}), then submit again; the limits are studyMaxQueuedPerTenant and studyMaxQueued.',
+  },
+  IMV_STUDY_TOO_LARGE: {
+    status: 400,
+    title: 'Study is larger than this platform runs',
+    hint: 'Use fewer replications or scenarios, or a shorter horizon or warm-up, as the field named in "path" says; the limits are studyMaxReplications, studyMaxScenarios and studyMaxSimulatedDays.',
+  },
+  IMV_STUDY_STORE_FULL: {
+    status: 409,
+    title: 'Too many studies kept',
+    hint: 'Delete studies you no longer need (DELETE /api/v1/studies/{id}), then submit again; the limit per tenant is studyMaxStored.',
+  },
   // Custom glTF models in the 3D world (/api/v1/world/models, /api/v1/world/model-bindings)
   IMV_WORLD_MODEL_INVALID: {
     status: 400,
     title: 'Not a usable glTF 2.0 model',
     hint: 'Export the model as glTF 2.0: a .glb, or a .gltf with its buffers and images embedded as data: URIs, without Draco or meshopt compression.',
+  },
+  IMV_WORLD_MODEL_DATA_MISMATCH: {
+    status: 400,
+    title: 'Model declares more data than it holds',
+    hint: 'A buffer, buffer view or accessor named in "path" reaches past the data the file carries; export the model again (a truncated or hand-edited file shows this).',
   },
   IMV_WORLD_MODEL_TYPE_UNSUPPORTED: {
     status: 415,
@@ -351,6 +437,47 @@ export const ERROR_CODES = {
     title: 'Collaboration message is invalid',
     hint: 'Speak the y-websocket protocol (binary Yjs sync and awareness messages), e.g. with the y-websocket client.',
   },
+  IMV_COLLAB_ROOM_NOT_FOUND: {
+    status: 404,
+    title: 'Collaboration room does not exist',
+    hint: 'A room is created by the first person who may edit (writer, admin, the local demo) joining it; readers join existing rooms.',
+  },
+  IMV_COLLAB_TENANT_ROOM_LIMIT: {
+    status: 409,
+    title: 'Too many collaboration rooms for this tenant',
+    hint: 'Reuse an existing layout draft, or ask the operator to raise collabMaxRoomsPerTenant.',
+  },
+  IMV_COLLAB_DOCUMENT_FULL: {
+    status: 413,
+    title: 'Collaboration document is full',
+    hint: 'Delete notes or draft changes you no longer need (deleting is always accepted), or ask the operator to raise collabMaxDocumentBytes.',
+  },
+  IMV_COLLAB_UPDATE_TOO_LARGE: {
+    status: 413,
+    title: 'Collaboration edit is too large',
+    hint: 'Send smaller edits (collabMaxUpdateBytes); large layout changes go through PATCH /api/v1/layouts/drafts/{draft} in parts.',
+  },
+  // The WebSocket edge (/api/v1/live, /api/v1/world/collab/{room})
+  IMV_ORIGIN_FORBIDDEN: {
+    status: 403,
+    title: 'WebSocket from another site refused',
+    hint: "Open the page from this server's own address, or have the operator list your page's origin in allowedOrigins.",
+  },
+  IMV_HOST_FORBIDDEN: {
+    status: 421,
+    title: 'Server is not known by that name',
+    hint: 'Reach the server by localhost, its loopback address or its configured host; the operator lists other names in publicHost.',
+  },
+  IMV_AUTH_CREDENTIAL_REVOKED: {
+    status: 401,
+    title: 'Credential was revoked',
+    hint: 'The token (or session) this connection was opened with is no longer valid: connect again with a valid one.',
+  },
+  IMV_LIVE_SUBSCRIPTION_LIMIT: {
+    status: 429,
+    title: 'Too many live subscriptions on this connection',
+    hint: 'Unsubscribe what you no longer need, or widen one filter instead of many narrow ones (liveMaxSubscriptions).',
+  },
   // Plant KPIs for the dashboard (/api/v1/world/kpis)
   IMV_KPI_RANGE_INVALID: {
     status: 400,
@@ -378,6 +505,16 @@ export const ERROR_CODES = {
     title: 'Replay fields are invalid',
     hint: 'Name 1–8 fields, comma-separated (state,position.x,position.y), each without "*" or "$".',
   },
+  IMV_TELEMETRY_FIELDS_TOO_MANY: {
+    status: 400,
+    title: 'Too many fields in one history request',
+    hint: 'Name at most telemetryMaxFields distinct fields (32 by default), comma-separated; ask for the rest in another request.',
+  },
+  IMV_TELEMETRY_TOO_LARGE: {
+    status: 400,
+    title: 'History answer would be too large',
+    hint: 'Ask for a shorter window, fewer fields, a lower limit or a wider bucket; one answer holds at most telemetryMaxPoints samples or buckets and telemetryMaxBytes of values.',
+  },
   // Layout design: named layout versions, comparison and studies (/api/v1/layouts)
   IMV_LAYOUT_VERSION_NOT_FOUND: {
     status: 404,
@@ -388,6 +525,11 @@ export const ERROR_CODES = {
     status: 409,
     title: 'A layout version of that name exists',
     hint: 'Versions are immutable: save under another name.',
+  },
+  IMV_LAYOUT_VERSIONS_FULL: {
+    status: 409,
+    title: 'Too many layout versions kept',
+    hint: 'Delete versions you no longer need (DELETE /api/v1/layouts/versions/{id}, with write permission), then save again; the limit per tenant is layoutMaxVersions.',
   },
   IMV_LAYOUT_DRAFT_EMPTY: {
     status: 409,
@@ -403,6 +545,62 @@ export const ERROR_CODES = {
     status: 400,
     title: 'Plant file cannot take a layout',
     hint: 'Send a plant file (YAML, docs/plant-format.md) with a "prefix" and a "twins" list, or omit it to use the demo plant.',
+  },
+  // People: accounts, sign-in sessions and OpenID Connect (docs/people.md)
+  IMV_SIGNIN_FAILED: {
+    status: 401,
+    title: 'Name or password is wrong',
+    hint: 'Check both and try again; after repeated failures the name is locked for a while (signInLockMinutes).',
+  },
+  IMV_SIGNIN_LOCKED: {
+    status: 429,
+    title: 'Too many failed sign-ins',
+    hint: 'Wait for the time in Retry-After, then sign in again; an administrator can set a new password with `imverse user set-password`.',
+  },
+  IMV_CSRF_REJECTED: {
+    status: 403,
+    title: 'Cross-site request refused',
+    hint: 'A request signed in by the session cookie that changes something must come from this site: send the X-CSRF-Token header (the imv_csrf cookie) and a same-origin Origin; services use bearer tokens instead.',
+  },
+  IMV_USER_NOT_FOUND: {
+    status: 404,
+    title: 'User not found',
+    hint: 'List the users with GET /api/v1/users or `imverse user list`.',
+  },
+  IMV_USER_EXISTS: {
+    status: 409,
+    title: 'A user of that name exists',
+    hint: 'Choose another name, or change the existing user with PATCH /api/v1/users/{name}.',
+  },
+  IMV_PASSWORD_WEAK: {
+    status: 400,
+    title: 'Password is too short or too long',
+    hint: 'Use 12 to 256 characters; a passphrase of several words is easiest to remember.',
+  },
+  IMV_PASSWORD_WRONG: {
+    status: 403,
+    title: 'Current password is wrong',
+    hint: 'Send the password you signed in with as "current"; if it is lost, an administrator sets a new one.',
+  },
+  IMV_OIDC_NOT_CONFIGURED: {
+    status: 404,
+    title: 'OpenID Connect sign-in is not configured',
+    hint: 'Set oidcIssuer, oidcClientId and oidcRoleMap (docs/people.md), or sign in with a name and password.',
+  },
+  IMV_OIDC_UNAVAILABLE: {
+    status: 502,
+    title: 'OpenID Connect provider did not answer',
+    hint: "Check oidcIssuer and that this server reaches the provider's /.well-known/openid-configuration.",
+  },
+  IMV_OIDC_FAILED: {
+    status: 400,
+    title: 'OpenID Connect sign-in did not complete',
+    hint: 'Start again from /signin; the answer from the provider was refused, expired or did not belong to this browser.',
+  },
+  IMV_OIDC_NO_ROLE: {
+    status: 403,
+    title: 'No role for this person',
+    hint: "None of the person's values of the role claim (oidcRoleClaim) is in oidcRoleMap: ask an administrator to grant one at the provider or map it.",
   },
 } as const satisfies Record<string, ErrorSpec>;
 
