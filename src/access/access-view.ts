@@ -203,3 +203,11 @@ interface MutableException {
   readonly allow: boolean;
   readonly within: MutableException[];
 }
+
+/** Every twin in these subtrees (tenants' Handle prefixes or identifiers) and no other. */
+export function subtreesScope(subtrees: readonly string[]): SubtreeScope {
+  return { allowAll: false, exceptions: subtrees.map((subtree) => ({ subtree, allow: true, within: [] })) };
+}
+
+/** Every twin. */
+export const EVERY_TWIN: SubtreeScope = { allowAll: true, exceptions: [] };

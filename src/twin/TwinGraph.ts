@@ -500,7 +500,7 @@ export class TwinGraph {
     const pageSize = clampPageSize(request.pageSize ?? continuation?.pageSize);
     const context = {
       descendantsOf: (model: string) => this.models.descendantsOf(model),
-      ...(this.scope.prefixes === undefined ? {} : { prefixes: this.scope.prefixes }),
+      ...(this.scope.subtrees === undefined ? {} : { scope: this.scope.subtrees }),
     };
     const compiled = compileQuery(parseQuery(queryText), context, { offset, limit: pageSize + 1 });
     if (compiled.kind === 'count') {

@@ -1,6 +1,7 @@
 // `plant apply`: makes the stored plant match a plant file, in one transaction, after showing the
 // plan. Reads the stored state, plans with plant-plan.ts, validates the result like an import, and
 // writes it through the store's change set; a dry run stops before writing.
+import { subtreesScope } from '../access/access-view.js';
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, ValidationError } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
@@ -176,11 +177,11 @@ function sortModels(
 /** The stored twins under the plant's prefix and the relationships from those the file names, in two reads. */
 async function readStored(store: TwinStore, ids: readonly string[], prefix: string): Promise<StoredPlant> {
   const named = new Set(ids);
-  const underPrefix = await store.scanTwins({ prefixes: [prefix] });
+  const underPrefix = await store.scanTwins({ scope: subtreesScope([prefix]) });
   const twins = new Map<string, StoredTwin>();
   for (const twin of underPrefix) if (named.has(twin.id)) twins.set(twin.id, twin);
   const outgoing = new Map<string, RelationshipDoc[]>();
-  for (const doc of await store.scanRelationshipDocs({ prefixes: [prefix] })) {
+  for (const doc of await store.scanRelationshipDocs({ scope: subtreesScope([prefix]) })) {
     if (!twins.has(doc.$sourceId)) continue;
     const docs = outgoing.get(doc.$sourceId);
     if (docs === undefined) outgoing.set(doc.$sourceId, [doc]);

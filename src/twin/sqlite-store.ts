@@ -1,5 +1,6 @@
 // The embedded twin store: one SQLite file (better-sqlite3, WAL). Twins keep their whole JSON
 // document; scalar property values are also kept in an index table so queries use indexes.
+import { scopeSql } from './scope-sql.js';
 import Database from 'better-sqlite3';
 import type { RelationshipDoc, TwinDoc } from '../core/wire.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../core/errors.js';
@@ -410,7 +411,7 @@ export class SqliteTwinStore implements TwinStore {
       if (!FIELD_NAME.test(field)) throw new Error(`scanTwinFields: "${field}" is not a property name`);
       return `$.${field}`;
     });
-    const range = prefixRange('id', options.prefixes);
+    const range = scopeSql('id', options.scope);
     if (range === undefined) return [];
     // SQLite extracts every field in one parse of the document, in C: about twice as fast as
     // JSON.parse of whole documents, whose $metadata alone is larger than the fields asked for.
@@ -429,7 +430,7 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async scanRelationships(names: readonly string[], options: ScanOptions = {}): Promise<ScannedLink[]> {
-    const range = prefixRange('s.id', options.prefixes);
+    const range = scopeSql('s.id', options.scope);
     if (names.length === 0 || range === undefined) return [];
     return this.cached(
       `SELECT s.id AS source, r.name AS name, t.id AS target FROM relationships r ` +
@@ -439,7 +440,7 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async scanTwins(options: ScanOptions): Promise<StoredTwin[]> {
-    const range = prefixRange('id', options.prefixes);
+    const range = scopeSql('id', options.scope);
     if (range === undefined) return [];
     const rows = this.cached(`SELECT id, model, version, doc FROM twins WHERE ${range.sql} ORDER BY id`).all(
       ...range.params,
@@ -448,7 +449,7 @@ export class SqliteTwinStore implements TwinStore {
   }
 
   async scanRelationshipDocs(options: ScanOptions): Promise<RelationshipDoc[]> {
-    const range = prefixRange('s.id', options.prefixes);
+    const range = scopeSql('s.id', options.scope);
     if (range === undefined) return [];
     const rows = this.cached(
       `SELECT r.doc AS doc FROM relationships r JOIN twins s ON s.pk = r.source WHERE ${range.sql} ORDER BY r.pk`,
@@ -644,22 +645,6 @@ export class SqliteTwinStore implements TwinStore {
 
 /** A top-level property name: safe inside a JSON path. */
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-/**
- * SQL keeping identifiers under some prefixes, as index ranges: `P/` ≤ id < `P0` (`0` follows `/`).
- * Undefined when the prefix list is empty: nothing is in scope.
- */
-function prefixRange(
-  column: string,
-  prefixes: readonly string[] | undefined,
-): { sql: string; params: string[] } | undefined {
-  if (prefixes === undefined) return { sql: '1', params: [] };
-  if (prefixes.length === 0) return undefined;
-  return {
-    sql: `(${prefixes.map(() => `(${column} >= ? AND ${column} < ?)`).join(' OR ')})`,
-    params: prefixes.flatMap((prefix) => [`${prefix}/`, `${prefix}0`]),
-  };
-}
 
 function toStoredTwin(row: Row): StoredTwin {
   return {

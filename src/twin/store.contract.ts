@@ -1,4 +1,5 @@
 // The contract every TwinStore adapter passes: `runTwinStoreContract(name, makeStore)` in a test file.
+import { EVERY_TWIN, subtreesScope, type SubtreeScope } from '../access/access-view.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TwinDraft, TwinStore } from './store.js';
 
@@ -245,16 +246,16 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
         ['B'],
       ]);
       // A prefix is a whole segment: P does not take in P0.
-      const scoped = await store.scanTwinFields(['name'], { prefixes: ['P', 'Q'] });
+      const scoped = await store.scanTwinFields(['name'], { scope: subtreesScope(['P', 'Q']) });
       expect(scoped.map((t) => t.id)).toEqual(['P/line', 'P/st', 'Q/b']);
-      expect(await store.scanTwinFields(['name'], { prefixes: [] })).toEqual([]);
+      expect(await store.scanTwinFields(['name'], { scope: subtreesScope([]) })).toEqual([]);
 
       const links = await store.scanRelationships(['contains', 'hosts']);
       expect(links).toEqual([
         { source: 'P/line', name: 'contains', target: 'P/st' },
         { source: 'Q/b', name: 'hosts', target: 'P/st' },
       ]);
-      expect(await store.scanRelationships(['contains', 'hosts'], { prefixes: ['Q'] })).toEqual([
+      expect(await store.scanRelationships(['contains', 'hosts'], { scope: subtreesScope(['Q']) })).toEqual([
         { source: 'Q/b', name: 'hosts', target: 'P/st' },
       ]);
       expect(await store.scanRelationships([])).toEqual([]);
@@ -276,19 +277,66 @@ export function runTwinStoreContract(name: string, makeStore: () => Promise<Twin
       await store.insertTwin(draft('P/x', {}, 'dtmi:b;1'));
       expect(await store.countTwinsOfModels(['dtmi:b;1', 'dtmi:c;1'])).toBe(1);
     });
+    it('scans within a scope of shared subtrees and the exceptions inside them', async () => {
+      for (const id of [
+        'P/line',
+        'P/line/a',
+        'P/line/secret',
+        'P/line/secret/open',
+        'P/line2',
+        'Q/x',
+        'Q/y/z',
+      ]) {
+        await store.insertTwin(draft(id));
+      }
+      const ids = async (scope: SubtreeScope) => (await store.scanTwins({ scope })).map((t) => t.id);
+      // P/line and below, less P/line/secret, but P/line/secret/open again; and Q/y/z alone.
+      const shared: SubtreeScope = {
+        allowAll: false,
+        exceptions: [
+          {
+            subtree: 'P/line',
+            allow: true,
+            within: [
+              {
+                subtree: 'P/line/secret',
+                allow: false,
+                within: [{ subtree: 'P/line/secret/open', allow: true, within: [] }],
+              },
+            ],
+          },
+          { subtree: 'Q/y/z', allow: true, within: [] },
+        ],
+      };
+      expect(await ids(shared)).toEqual(['P/line', 'P/line/a', 'P/line/secret/open', 'Q/y/z']);
+      // Everything but one tenant.
+      const allButQ: SubtreeScope = {
+        allowAll: true,
+        exceptions: [{ subtree: 'Q', allow: false, within: [] }],
+      };
+      expect(await ids(allButQ)).toEqual([
+        'P/line',
+        'P/line/a',
+        'P/line/secret',
+        'P/line/secret/open',
+        'P/line2',
+      ]);
+      expect(await ids(EVERY_TWIN)).toHaveLength(7);
+    });
+
     it('scans whole twins and relationships under prefixes', async () => {
       await store.insertTwin(draft('P/a', { name: 'A' }));
       await store.insertTwin(draft('P/b'));
       await store.insertTwin(draft('Q/c'));
       await store.insertRelationship(rel('P/a', 'r1', 'feeds', 'P/b', { share: 0.5 }));
       await store.insertRelationship(rel('Q/c', 'r2', 'feeds', 'P/a'));
-      const twins = await store.scanTwins({ prefixes: ['P'] });
+      const twins = await store.scanTwins({ scope: subtreesScope(['P']) });
       expect(twins.map((t) => t.id)).toEqual(['P/a', 'P/b']);
       expect(twins[0]).toEqual(await store.getTwin('P/a'));
-      const docs = await store.scanRelationshipDocs({ prefixes: ['P'] });
+      const docs = await store.scanRelationshipDocs({ scope: subtreesScope(['P']) });
       expect(docs).toEqual([(await store.getRelationship('P/a', 'r1'))!.doc]);
       expect((await store.scanRelationshipDocs({})).map((d) => d.$relationshipId)).toEqual(['r1', 'r2']);
-      expect(await store.scanTwins({ prefixes: [] })).toEqual([]);
+      expect(await store.scanTwins({ scope: subtreesScope([]) })).toEqual([]);
     });
 
     it('applies a change set in one transaction, and nothing of it when one change fails', async () => {

@@ -2,6 +2,7 @@
 // SQLite (sqlite-store.ts); a PostgreSQL adapter implements the same contract (store.contract.ts).
 // The store checks versions (optimistic concurrency) and referential integrity; the twin graph
 // above it checks models.
+import type { SubtreeScope } from '../access/access-view.js';
 import type { RelationshipDoc, TwinDoc, TwinMetadata } from '../core/wire.js';
 import type { CompiledQuery } from './query/index.js';
 
@@ -76,8 +77,8 @@ export interface ScannedLink {
 }
 
 export interface ScanOptions {
-  /** Only twins (or relationships whose source is a twin) under these normalised prefixes. */
-  readonly prefixes?: readonly string[];
+  /** Only twins (or relationships whose source is a twin) in this scope; every twin when absent. */
+  readonly scope?: SubtreeScope;
 }
 
 export interface BulkProgress {

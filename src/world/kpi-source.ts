@@ -29,7 +29,7 @@ export async function loadKpis(
   window: KpiWindow,
   now: number,
 ): Promise<WorldKpis> {
-  const options = graph.scope.prefixes === undefined ? {} : { prefixes: graph.scope.prefixes };
+  const options = graph.scope.subtrees === undefined ? {} : { scope: graph.scope.subtrees };
   const [scene, rows] = await Promise.all([
     loadScene(graph),
     graph.store.scanTwinFields(['nominalCycleTime', 'sequence'], options),

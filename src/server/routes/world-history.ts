@@ -64,7 +64,7 @@ const changesSchema = {
 
 /** Every series of these fields among the caller's twins, in identifier then field order. */
 async function keysOf(graph: TwinGraph, fields: readonly string[]): Promise<SeriesKey[]> {
-  const options = graph.scope.prefixes === undefined ? {} : { prefixes: graph.scope.prefixes };
+  const options = graph.scope.subtrees === undefined ? {} : { scope: graph.scope.subtrees };
   const twins = await graph.store.scanTwinFields(['name'], options);
   return twins.flatMap(({ id }) => fields.map((field) => ({ twin: id, field })));
 }

@@ -1,4 +1,6 @@
 // Turns a parsed query into one SQLite statement over twins, relationships and twin_props, plus a row mapper.
+import type { SubtreeScope } from '../../access/access-view.js';
+import { scopeSql } from '../scope-sql.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Projection, QueryAst } from './ast.js';
 import type { CompiledQuery, QueryContext } from './index.js';
@@ -76,7 +78,7 @@ export function compileQuery(
       if (ix.residual !== undefined) where.push(ix.residual);
     } else where.push(predicates.expr(c));
   });
-  if (ctx.prefixes !== undefined) where.push(...tenantConditions(scope, ctx.prefixes));
+  if (ctx.scope !== undefined) where.push(...tenantConditions(scope, ctx.scope));
   const body = concat(
     ' FROM ',
     from,
@@ -122,22 +124,15 @@ export function compileQuery(
 }
 
 /**
- * Keeps a tenant-scoped caller inside its prefixes: every twin the query touches (and both ends of
- * every relationship of FROM RELATIONSHIPS) must have an identifier under one of them. Identifiers
- * are stored normalised as PREFIX/SUFFIX, so a prefix is the index range ['PREFIX/', 'PREFIX0').
+ * Keeps a scoped caller inside its scope: every twin the query touches (and both ends of every
+ * relationship of FROM RELATIONSHIPS) must lie in it. Identifiers are stored normalised, so the
+ * scope is index ranges (scope-sql.ts).
  */
-function tenantConditions(scope: Scope, prefixes: readonly string[]): Sql[] {
-  const inScope = (column: string): Sql =>
-    prefixes.length === 0
-      ? sql('0')
-      : concat(
-          '(',
-          join(
-            prefixes.map((p) => sql(`(${column} >= ? AND ${column} < ?)`, `${p}/`, `${p}0`)),
-            ' OR ',
-          ),
-          ')',
-        );
+function tenantConditions(scope: Scope, access: SubtreeScope): Sql[] {
+  const inScope = (column: string): Sql => {
+    const condition = scopeSql(column, access);
+    return condition === undefined ? sql('0') : sql(condition.sql, ...condition.params);
+  };
   if (scope.root.kind === 'relationship') {
     const table = scope.root.table;
     return ['source', 'target'].map((end) =>

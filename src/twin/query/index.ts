@@ -1,4 +1,6 @@
 // The Azure Digital Twins query language, compiled to indexed SQLite SQL (docs/query.md).
+import type { SubtreeScope } from '../../access/access-view.js';
+
 export type { QueryAst } from './ast.js';
 export { parseQuery } from './parser.js';
 export { compileQuery } from './compile.js';
@@ -6,8 +8,8 @@ export { compileQuery } from './compile.js';
 export interface QueryContext {
   /** The model and every model that extends it, directly or not. */
   descendantsOf(modelId: string): readonly string[];
-  /** When set, only twins whose identifier starts with one of these prefixes (tenants) are seen. */
-  readonly prefixes?: readonly string[];
+  /** When set, only twins in this scope (the caller's tenants or shared subtrees) are seen. */
+  readonly scope?: SubtreeScope;
 }
 
 export interface CompiledQuery {
