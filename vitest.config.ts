@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ['test/e2e/web-bundle.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/report.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: process.env.CI_REPORT ?? '.ci/report.json' }]]
+      : ['default'],
   },
 });

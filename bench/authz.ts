@@ -14,7 +14,7 @@ const PRINCIPALS = 2_000;
 
 // A deterministic generator, so runs are comparable.
 let seed = 42;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 const tenant = (t: number) => `88.${100 + t}.1`;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.js';
+import { createUser, signIn } from './helpers/people.js';
 
 let p: TestPlatform;
 beforeAll(async () => {
@@ -53,7 +54,7 @@ describe('authentication and roles', () => {
   it('lets a reader read but not write, and never shows secrets in listings', async () => {
     const res = await p.api('/api/v1/tokens', {
       method: 'POST',
-      json: { name: 'dashboard', role: 'reader' },
+      json: { name: 'dashboard', role: 'viewer' },
     });
     expect(res.status).toBe(201);
     const { token, id } = (await res.json()) as { token: string; id: string };
@@ -102,8 +103,13 @@ describe('operations', () => {
     expect(await docs.text()).toContain('swagger');
   });
 
-  it('serves the start page', async () => {
-    const res = await p.api('/', { token: null });
+  it('serves the start page to a signed-in person, and sends others to sign in', async () => {
+    const anonymous = await p.api('/', { token: null, redirect: 'manual' });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe('/signin?next=%2F');
+    await createUser(p, 'start-page-visitor', 'correct horse battery', 'viewer');
+    const visitor = await signIn(p, 'start-page-visitor', 'correct horse battery');
+    const res = await visitor.fetch('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(await res.text()).toContain('Imverse');

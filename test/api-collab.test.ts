@@ -68,16 +68,17 @@ describe('collaboration rooms', () => {
     await until(() => a.doc.getMap('notes').get('press-08') === 'ok', 'a sees b’s note');
   });
 
-  it('share presence, and forget a person who leaves', async () => {
-    const reader = await token(p, { name: 'visitor', role: 'reader' });
+  it('share presence under the names of their tokens, and forget a person who leaves', async () => {
+    const reader = await token(p, { name: 'visitor', role: 'viewer' });
     const a = join_(p, 'world', p.token);
     const b = join_(p, 'world', reader);
+    // The server stamps each token's name over the one a page sends (ws-collab.test.ts tests more).
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
     b.provider.awareness.setLocalStateField('user', { name: 'Vis' });
     const names = (provider: WebsocketProvider): string[] =>
       [...provider.awareness.getStates().values()].map((s) => (s.user as { name?: string })?.name ?? '');
     await until(
-      () => names(b.provider).includes('Ada') && names(a.provider).includes('Vis'),
+      () => names(b.provider).includes('admin (first start)') && names(a.provider).includes('visitor'),
       'both see each other',
     );
     const bId = b.provider.awareness.clientID;
@@ -86,10 +87,12 @@ describe('collaboration rooms', () => {
   });
 
   it('do not apply edits from a reader, who still receives everyone else’s', async () => {
-    const reader = await token(p, { name: 'viewer', role: 'reader' });
+    const reader = await token(p, { name: 'viewer', role: 'viewer' });
     const writer = join_(p, 'layout.plan-a', p.token);
+    // Readers join rooms that exist; the writer's joining made it.
+    await until(() => writer.provider.synced, 'the writer is in');
     const viewer = join_(p, 'layout.plan-a', reader);
-    await until(() => writer.provider.synced && viewer.provider.synced, 'synced');
+    await until(() => viewer.provider.synced, 'synced');
     viewer.doc.getMap('objects').set('intruder', 1);
     writer.doc.getMap('objects').set('press-07', 2);
     await until(
@@ -103,8 +106,8 @@ describe('collaboration rooms', () => {
   });
 
   it('keep each tenant’s rooms apart', async () => {
-    const acme = await token(p, { name: 'acme', role: 'writer', prefixes: ['88.100.1'] });
-    const other = await token(p, { name: 'other', role: 'writer', prefixes: ['88.200.1'] });
+    const acme = await token(p, { name: 'acme', role: 'engineer', prefixes: ['88.100.1'] });
+    const other = await token(p, { name: 'other', role: 'engineer', prefixes: ['88.200.1'] });
     const a = join_(p, 'world', acme);
     const b = join_(p, 'world', other);
     await until(() => a.provider.synced && b.provider.synced, 'synced');
@@ -149,10 +152,10 @@ describe('collaboration rooms', () => {
   });
 
   it('tell callers who they are and whether they may edit', async () => {
-    const reader = await token(p, { name: 'who', role: 'reader' });
+    const reader = await token(p, { name: 'who', role: 'viewer' });
     expect(await (await p.api('/api/v1/world/me', { token: reader })).json()).toMatchObject({
       name: 'who',
-      role: 'reader',
+      role: 'viewer',
       canCollaborate: false,
     });
     expect(await (await p.api('/api/v1/world/me')).json()).toMatchObject({

@@ -234,8 +234,8 @@ describe('twins over HTTP', () => {
         headers: { 'content-type': 'application/json' },
         body: `{"$metadata":{"$model":"dtmi:test:Press;1"},"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
       });
-      const body = await problem(res, 400, 'IMV_TWIN_INVALID');
-      expect(body.path).toBe('/name');
+      // Refused by the body parser's depth limit before any recursive code runs (json-body.ts).
+      await problem(res, 400, 'IMV_REQUEST_JSON_TOO_DEEP');
       await unchanged();
     });
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
     const prefixes = request.headers['x-prefixes'];
     request.principal = {
       name: 'test',
-      role: 'reader',
+      role: 'viewer',
       via: 'token',
       ...(typeof prefixes === 'string' ? { prefixes: prefixes.split(',') } : {}),
     };

@@ -86,6 +86,54 @@ describe('world model routes', () => {
     expect(list.models.map((m) => m.name)).toEqual(['agv-box']);
   });
 
+  it('refuses, before storing, a model whose declared sizes reach past its data', async () => {
+    const floats = `data:application/octet-stream;base64,${'A'.repeat(48)}`; // 36 bytes: 3 VEC3 floats
+    const triangle = {
+      asset: { version: '2.0' },
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+      buffers: [{ byteLength: 36, uri: floats }],
+      bufferViews: [{ buffer: 0, byteLength: 36 }],
+      accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
+    };
+    const gltf = (edit: (doc: any) => void) => {
+      const doc = structuredClone(triangle) as any;
+      edit(doc);
+      return upload('liar', JSON.stringify(doc), 'model/gltf+json');
+    };
+    const refusal = async (res: Response) => {
+      const problem = (await res.json()) as { code: string; path: string };
+      return { status: res.status, code: problem.code, path: problem.path };
+    };
+    const lie = (path: string) => ({ status: 400, code: 'IMV_WORLD_MODEL_DATA_MISMATCH', path });
+    expect(await refusal(await gltf((d) => (d.buffers[0].byteLength = 100_000_000)))).toEqual(
+      lie('/buffers/0/byteLength'),
+    );
+    expect(await refusal(await gltf((d) => (d.bufferViews[0].byteOffset = 8)))).toEqual(
+      lie('/bufferViews/0'),
+    );
+    expect(await refusal(await gltf((d) => (d.accessors[0].count = 1_000_000)))).toEqual(lie('/accessors/0'));
+    expect(await refusal(await gltf((d) => (d.accessors[0].byteOffset = 4)))).toEqual(lie('/accessors/0'));
+    expect(await refusal(await gltf((d) => (d.bufferViews[0].byteStride = 64)))).toEqual(lie('/accessors/0'));
+    expect((await gltf(() => undefined)).status).toBe(201);
+    expect((await p.api('/api/v1/world/models/liar', { method: 'DELETE' })).status).toBe(204);
+
+    // A .glb whose buffer claims more than its BIN chunk holds.
+    const glb = boxGlb();
+    const view = new DataView(glb.buffer, glb.byteOffset, glb.byteLength);
+    const jsonLength = view.getUint32(12, true);
+    const doc = JSON.parse(new TextDecoder().decode(glb.subarray(20, 20 + jsonLength))) as any;
+    // As many digits as before, so the JSON chunk keeps its length.
+    doc.buffers[0].byteLength = Number('9'.repeat(String(doc.buffers[0].byteLength).length));
+    const json = new TextEncoder().encode(JSON.stringify(doc).padEnd(jsonLength, ' '));
+    expect(json.length).toBe(jsonLength);
+    const liar = glb.slice();
+    liar.set(json, 20);
+    expect(await refusal(await upload('liar', liar))).toEqual(lie('/buffers/0/byteLength'));
+
+    const list = (await (await p.api('/api/v1/world/models')).json()) as { models: ModelAssetInfo[] };
+    expect(list.models.map((m) => m.name)).toEqual(['agv-box']);
+  });
+
   it('binds models to a DTDL model and to one twin, and refuses unknown models', async () => {
     const bind = (target: string, json: unknown, token?: string) =>
       p.api(`/api/v1/world/model-bindings/${encodeURIComponent(target)}`, {

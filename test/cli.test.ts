@@ -154,13 +154,13 @@ describe('imverse CLI', () => {
       tempDir(),
     );
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/created reader token \w+ for "cli" limited to 88\.100\.1, ACME:\nimv_/);
+    expect(result.out).toMatch(/created viewer token \w+ for "cli" limited to 88\.100\.1, ACME:\nimv_/);
   });
 
   it('rejects bad arguments with a clear message', () => {
     expect(imverse('start', '--port', 'eighty').err).toContain('a port number');
     const token = imverse('token', 'create', '--role', 'god', '--data', tempDir());
     expect(token.code).toBe(1);
-    expect(token.err).toContain('--role must be reader, writer or admin');
+    expect(token.err).toContain('--role must be one of viewer, operator, engineer, admin, partner, customer');
   });
 });

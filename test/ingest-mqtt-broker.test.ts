@@ -91,9 +91,12 @@ let broker: RunningMqttBroker;
 let url: string;
 const clients: MqttClient[] = [];
 
+let connections = 0;
 async function device(username: string, password = DEVICES[username]?.password, protocolVersion: 4 | 5 = 4) {
   const client = await connectAsync(url, {
     username,
+    // Client ids are bound to the device: its id, or its id, "/" and a suffix of its own.
+    clientId: `${username}/${++connections}`,
     ...(password === undefined ? {} : { password }),
     protocolVersion,
     reconnectPeriod: 0,
@@ -255,7 +258,7 @@ describe('embedded MQTT broker', () => {
       password: 's3cret',
       protocolVersion: 3,
       protocolId: 'MQIsdp',
-      clientId: 'st-03-v31',
+      clientId: 'st-03/v31',
       reconnectPeriod: 0,
     });
     clients.push(v31);

@@ -18,6 +18,8 @@ async function connect(url: string, username: string, password: string): Promise
   const client = mqtt.connect(url, {
     username,
     password,
+    // The broker binds client ids to the device: its id, "/" and a suffix.
+    clientId: `${username}/${Math.random().toString(16).slice(2, 10)}`,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     protocolVersion: 4,

@@ -79,7 +79,12 @@ describe('Sparkplug rebirth requests on the embedded broker', () => {
   afterAll(async () => p?.close());
 
   const connect = (id: string) =>
-    edgeNode(p.platform.mqtt!.url, id, { username: id, password: secrets.get(id)!, protocolVersion: 4 });
+    edgeNode(p.platform.mqtt!.url, id, {
+      username: id,
+      password: secrets.get(id)!,
+      clientId: id, // the broker binds client ids to the device
+      protocolVersion: 4,
+    });
 
   it('asks an edge node for a rebirth after a sequence gap', async () => {
     const edge = await connect('st-01');

@@ -60,6 +60,7 @@ async function edgeNode(node: string, bdSeq: number): Promise<MqttClient> {
   const client = await connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
     username: node,
     password: 'pw',
+    clientId: node, // the broker binds client ids to the device
     reconnectPeriod: 0,
     connectTimeout: 5000,
     // The broker publishes the NDEATH when the edge node drops off the network.

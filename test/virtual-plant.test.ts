@@ -55,6 +55,7 @@ describe('the virtual plant', () => {
     const hmi = await mqtt.connectAsync(p.platform.mqtt!.url, {
       username: 'hmi-1',
       password: secret,
+      clientId: 'hmi-1', // the broker binds client ids to the device
       reconnectPeriod: 0,
     });
     try {

@@ -33,6 +33,20 @@ export interface ScopeException {
   readonly within: readonly ScopeException[];
 }
 
+/**
+ * What a tenant-limited principal's role still grants on platform functions: studies, layouts and
+ * tokens are kept per tenant, dead letters are filtered to the tenant's twins, and models are read
+ * by everyone. Platform-wide ones (metrics, audit, users, policies, devices, changing models)
+ * stay with principals limited to no tenant.
+ */
+const TENANT_ROLE_BITS: Partial<Record<ResourceKind, number>> = {
+  studies: 7,
+  layouts: 7,
+  tokens: 7,
+  'dead-letters': 1,
+  model: 1,
+};
+
 export class AccessView {
   readonly #tries: ReadonlyMap<string, RuleNode>;
   readonly #subjects: readonly Subject[];
@@ -64,16 +78,15 @@ export class AccessView {
     const root = this.#tries.get(kind);
     if (root === undefined) return false;
     const tenants = this.#tenants;
-    // Level 0: the whole kind. A tenant-limited principal's role rules there move to its tenants.
-    let decided = this.#level(root.rules, tenants === undefined ? this.#subjects : this.#ownSubjects, bit);
+    // Level 0: the whole kind. A tenant-limited principal's role rules on twins, history and
+    // commands move to its tenants; on platform functions they hold only where TENANT_ROLE_BITS say.
+    const rootSubjects =
+      tenants === undefined || (TENANT_ROLE_BITS[kind] ?? 0) & bit ? this.#subjects : this.#ownSubjects;
+    let decided = this.#level(root.rules, rootSubjects, bit);
     let byField =
       field === undefined || root.fields === undefined
         ? undefined
-        : this.#level(
-            root.fields.get(field),
-            tenants === undefined ? this.#subjects : this.#ownSubjects,
-            bit,
-          );
+        : this.#level(root.fields.get(field), rootSubjects, bit);
     if (id === undefined) return byField ?? decided ?? false;
     let node: RuleNode | undefined = root;
     let start = 0;

@@ -52,6 +52,12 @@ describe('decisions', () => {
     expect(eve.can('read', 'history', '88.100.1/m1')).toBe(true);
     expect(eve.can('read', 'twin', '88.200.2/m1')).toBe(false);
     expect(eve.can('read', 'twin', '88.200.2/order-42/item-1')).toBe(true);
+    const tenantAdmin = authorizer.view({ subjects: ['role:admin'], tenants: ['88.100.1'] });
+    expect(tenantAdmin.can('write', 'tokens')).toBe(true);
+    expect(tenantAdmin.can('read', 'model')).toBe(true);
+    expect(tenantAdmin.can('write', 'model')).toBe(false);
+    expect(tenantAdmin.can('read', 'audit')).toBe(false);
+    expect(tenantAdmin.can('write', 'policies')).toBe(false);
     const none = authorizer.view({ subjects: ['role:admin'], tenants: [] });
     expect(none.can('read', 'twin', '88.100.1/m1')).toBe(false);
     expect(none.canAny('read', 'twin')).toBe(false);

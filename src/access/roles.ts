@@ -28,6 +28,11 @@ const viewer: Record<string, ResourceGrant> = {
   'model:/': { grant: READ },
   'studies:/': { grant: READ },
   'layouts:/': { grant: READ },
+  // Operations figures (/metrics, ingest stats), so Prometheus scrapes with a viewer's key. They
+  // count every tenant's traffic, so a tenant-limited viewer does not get them (access-view.ts).
+  'metrics:/': { grant: READ },
+  // Refused device messages: a tenant-limited viewer sees those of its own twins only.
+  'dead-letters:/': { grant: READ },
 };
 const operator: Record<string, ResourceGrant> = {
   ...viewer,
@@ -76,5 +81,10 @@ export const ROLE_POLICY: Policy = {
     admin: { subjects: ['role:admin'], resources: admin },
     partner: { subjects: ['role:partner'], resources: { 'model:/': { grant: READ } } },
     customer: { subjects: ['role:customer'], resources: { 'model:/': { grant: READ } } },
+    // Anonymous visitors of the explicit local demo (loopback only) try out drafts and notes.
+    'local demo': {
+      subjects: ['group:local-demo'],
+      resources: { 'layouts:/': { grant: ['read', 'write'] } },
+    },
   },
 };

@@ -6,10 +6,19 @@ import { modelValidateCommand } from './model-validate.js';
 import { twinImportCommand } from './twin-import.js';
 import { plantApplyCommand } from './plant-apply.js';
 import { queryCommand } from './query.js';
-import { tokenCreateCommand } from './token.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.js';
 import { runCommand } from './run.js';
 import { deviceCreateCommand } from './device.js';
 import { scheduleCommand } from './schedule.js';
+import {
+  userAddCommand,
+  userDisableCommand,
+  userListCommand,
+  userRemoveCommand,
+  userSetPasswordCommand,
+} from './user.js';
+import { ROLES } from '../server/auth/roles.js';
+import { auditHeadCommand, auditVerifyCommand } from './audit.js';
 
 const program = new Command()
   .name('imverse')
@@ -119,8 +128,72 @@ token
     'limit the token to identifiers under this prefix (tenant); repeat for several',
     (value: string, previous: string[] = []) => [...previous, value],
   )
+  .option('--expires-in <duration>', 'valid for this long: 90d, 12h, 30m or 3600s (default: no expiry)')
+  .option('--expires <time>', 'valid until this ISO 8601 time, e.g. 2027-01-31T00:00:00Z')
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((options) => runCommand(() => tokenCreateCommand(options)));
+token
+  .command('list')
+  .description('List the tokens of a data directory: role, prefixes, expiry, last use (never secrets)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action((options) => runCommand(() => tokenListCommand(options)));
+token
+  .command('revoke')
+  .description('Revoke a token; a running platform stops accepting it within a minute')
+  .argument('<id>', 'the token id (the part after imv_ up to the next _)')
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .action((id: string, options) => runCommand(() => tokenRevokeCommand(id, options)));
+
+const user = program
+  .command('user')
+  .description('People who sign in to the pages (docs/people.md); the platform must be stopped');
+const dataOption = ['-d, --data <dir>', 'data directory (default ./data)'] as const;
+const passwordFileOption = [
+  '--password-file <file>',
+  'file whose first line is the password (default: the first line of standard input)',
+] as const;
+const repeated = (value: string, previous: string[] = []): string[] => [...previous, value];
+user
+  .command('add')
+  .description('Create a user who signs in with a password')
+  .argument('<name>', 'the sign-in name: letters, digits, ".", "_", "@", "-"')
+  .requiredOption('-r, --role <role>', ROLES.join(', '))
+  .option('--display-name <text>', 'the name shown on pages (default: the sign-in name)')
+  .option(
+    '-P, --prefix <prefix>',
+    'limit the user to identifiers under this prefix (tenant); repeat for several',
+    repeated,
+  )
+  .option('-g, --group <group>', 'a group the user belongs to; repeat for several', repeated)
+  .option(...passwordFileOption)
+  .option(...dataOption)
+  .action((name: string, options) => runCommand(() => userAddCommand(name, options)));
+user
+  .command('list')
+  .description('List the users')
+  .option('--json', 'print them as JSON')
+  .option(...dataOption)
+  .action((options) => runCommand(() => userListCommand(options)));
+user
+  .command('set-password')
+  .description("Set a user's password; their sessions end")
+  .argument('<name>')
+  .option(...passwordFileOption)
+  .option(...dataOption)
+  .action((name: string, options) => runCommand(() => userSetPasswordCommand(name, options)));
+user
+  .command('disable')
+  .description('Stop a user from signing in; their sessions end')
+  .argument('<name>')
+  .option('--enable', 'let the user sign in again instead')
+  .option(...dataOption)
+  .action((name: string, options) => runCommand(() => userDisableCommand(name, options)));
+user
+  .command('remove')
+  .description('Delete a user; their sessions end')
+  .argument('<name>')
+  .option(...dataOption)
+  .action((name: string, options) => runCommand(() => userRemoveCommand(name, options)));
 
 const device = program.command('device').description('Devices of the embedded MQTT broker');
 device
@@ -134,6 +207,26 @@ device
   )
   .option('-d, --data <dir>', 'data directory (default ./data)')
   .action((id: string, options) => runCommand(() => deviceCreateCommand(id, options)));
+
+const audit = program.command('audit').description('The audit log: who did what, when, from where');
+audit
+  .command('verify')
+  .description(
+    'Check the hash chain of the audit log (read-only; also beside a running platform): names the first changed, inserted or deleted record',
+  )
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option(
+    '--anchor <seq:hash>',
+    'a head kept elsewhere (from `imverse audit head --json`): also finds records cut off the end or re-hashed up to it',
+  )
+  .option('--json', 'print the result as JSON')
+  .action((options) => runCommand(() => auditVerifyCommand(options)));
+audit
+  .command('head')
+  .description("Print the hash of the audit log's newest record, to anchor it elsewhere")
+  .option('-d, --data <dir>', 'data directory (default ./data)')
+  .option('--json', 'print the sequence number and hash as JSON')
+  .action((options) => runCommand(() => auditHeadCommand(options)));
 
 const opcua = program.command('opcua').description('OPC UA servers');
 opcua

@@ -45,7 +45,7 @@ export async function startCommand(options: {
       : `  MQTT:     ${platform.mqtt.url} (${platform.mqtt.mappings} topic mappings; devices: imverse device create)`,
     config.demo
       ? '  mode:     demo (anonymous access from this machine: read, and edit layout drafts and notes)'
-      : '  mode:     every request needs a bearer token',
+      : `  mode:     people sign in at ${platform.url}/signin; services send a bearer token`,
     ...(platform.virtualPlant === undefined
       ? []
       : [
@@ -58,6 +58,15 @@ export async function startCommand(options: {
       '  Admin token (shown once; keep it safe, it is not stored in readable form):',
       `    ${platform.adminToken}`,
       '  Use it as:  Authorization: Bearer <token>',
+      ...(config.demo
+        ? []
+        : [
+            '',
+            '  No one can sign in to the pages yet. Create the first person (docs/people.md), either now with',
+            `    curl -X POST ${platform.url}/api/v1/users -H 'authorization: Bearer <token>' -H 'content-type: application/json' \\`,
+            `         -d '{"name":"NAME","role":"admin","password":"…"}'`,
+            `  or, with the platform stopped:  imverse user add NAME --role admin --data ${config.dataDir}`,
+          ]),
     );
   }
   lines.push('', 'Press Ctrl+C to stop.', '');

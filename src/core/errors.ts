@@ -34,6 +34,21 @@ export const ERROR_CODES = {
     title: 'Policy is invalid',
     hint: 'Correct the entry named in "path"; docs/security.md describes subjects, resources and actions.',
   },
+  IMV_POLICY_NOT_FOUND: {
+    status: 404,
+    title: 'No such policy',
+    hint: 'List the policies with GET /api/v1/policies.',
+  },
+  IMV_POLICY_BEYOND_REACH: {
+    status: 403,
+    title: 'Policy grants more than its writer holds',
+    hint: 'Grant or revoke only what you may do yourself; rules for a whole role need a caller limited to no tenant.',
+  },
+  IMV_POLICY_LIMIT: {
+    status: 409,
+    title: 'Too many policies',
+    hint: 'Delete policies no longer needed, or raise maxPolicies in the configuration.',
+  },
   IMV_ROUTE_NOT_FOUND: {
     status: 404,
     title: 'No such endpoint',

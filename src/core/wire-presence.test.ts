@@ -18,7 +18,7 @@ import {
   type Annotation,
 } from './wire-presence.js';
 
-const user = { name: 'Ada', role: 'writer', colour: '#4fc3f7', key: 'a1b2c3d4' };
+const user = { name: 'Ada', role: 'engineer', colour: '#4fc3f7', key: 'a1b2c3d4' };
 const note: Annotation = {
   id: '0123abcd4567ef89',
   twin: '88.100.1/line-2/st-01',
@@ -94,8 +94,8 @@ describe('annotations', () => {
   });
 
   it('may be deleted by their author or an admin only', () => {
-    expect(mayDelete(note, { key: 'a1b2c3d4', role: 'reader' })).toBe(true);
-    expect(mayDelete(note, { key: 'ffff0000', role: 'writer' })).toBe(false);
+    expect(mayDelete(note, { key: 'a1b2c3d4', role: 'viewer' })).toBe(true);
+    expect(mayDelete(note, { key: 'ffff0000', role: 'engineer' })).toBe(false);
     expect(mayDelete(note, { key: 'ffff0000', role: 'admin' })).toBe(true);
   });
 

@@ -18,15 +18,17 @@ const MAX_ID_CHARS = 200;
 /** Far enough for any plant: coordinates beyond it are garbage, not a very large factory. */
 const MAX_COORDINATE = 1e6;
 
-export type PresenceRole = 'reader' | 'writer' | 'admin';
-const ROLES: readonly PresenceRole[] = ['reader', 'writer', 'admin'];
+/** The platform's roles (src/access/roles.ts), as a presence shows them. */
+export type PresenceRole = 'viewer' | 'operator' | 'engineer' | 'admin' | 'partner' | 'customer';
+const ROLES: readonly PresenceRole[] = ['viewer', 'operator', 'engineer', 'admin', 'partner', 'customer'];
 
 /** A point in the plant frame: x east, y north, z up, metres. */
 export type PlantPoint = readonly [x: number, y: number, z: number];
 
 export interface PresenceUser {
-  /** Display name the person chose (or their token's name). */
+  /** Stamped by the server: the token's name (in the local demo, the name the visitor chose). */
   readonly name: string;
+  /** Stamped by the server from the principal. */
   readonly role: PresenceRole;
   /** `#rrggbb`, the person's colour for avatar, list and pins. */
   readonly colour: string;
@@ -48,7 +50,16 @@ export interface Annotation {
   readonly id: string;
   readonly twin: string;
   readonly text: string;
-  readonly author: { readonly name: string; readonly colour: string; readonly key: string };
+  /**
+   * Name and role are stamped by the server from the principal that wrote the note (notes from before
+   * stamping have no role); colour and key come from the author's browser.
+   */
+  readonly author: {
+    readonly name: string;
+    readonly colour: string;
+    readonly key: string;
+    readonly role?: PresenceRole;
+  };
   /** When it was written, ms since the epoch. */
   readonly createdAt: number;
 }
@@ -118,10 +129,11 @@ export function parseAnnotation(id: string, value: unknown): Annotation | undefi
   const colour =
     author && typeof author.colour === 'string' && COLOUR.test(author.colour) ? author.colour : undefined;
   const key = author && typeof author.key === 'string' && KEY.test(author.key) ? author.key : undefined;
+  const role = author && ROLES.find((r) => r === author.role);
   const createdAt = value.createdAt;
   if (!twin || !note || !name || !colour || !key) return undefined;
   if (typeof createdAt !== 'number' || !Number.isFinite(createdAt) || createdAt < 0) return undefined;
-  return { id, twin, text: note, author: { name, colour, key }, createdAt };
+  return { id, twin, text: note, author: { name, colour, key, ...(role ? { role } : {}) }, createdAt };
 }
 
 /** The valid annotations among a room's entries (id → value), oldest first; `twin` keeps one twin's. */

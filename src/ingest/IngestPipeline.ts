@@ -73,7 +73,7 @@ export class IngestPipeline implements IngestSink {
         accepted.push(Number.isInteger(point.time) ? point : { ...point, time: Math.round(point.time) });
       else {
         rejected.push({ index, ...problem });
-        this.refuse(batch.source, problem.code, problem.reason, JSON.stringify(point));
+        this.refuse(batch.source, problem.code, problem.reason, JSON.stringify(point), undefined, point.twin);
       }
     }
     if (accepted.length > 0) await this.enqueue(accepted);
@@ -105,9 +105,18 @@ export class IngestPipeline implements IngestSink {
     reason: string,
     payload: string | Uint8Array,
     topic?: string,
+    twin?: string,
   ): void {
     this.counters.rejected(source, code);
-    this.deadLetters.push({ source, code, reason, payload, ...(topic === undefined ? {} : { topic }) });
+    // The twin lets a tenant see the letters of its own twins (src/ingest/dead-letters.ts).
+    this.deadLetters.push({
+      source,
+      code,
+      reason,
+      payload,
+      ...(topic === undefined ? {} : { topic }),
+      ...(twin === undefined ? {} : { twin }),
+    });
     this.schedule();
   }
 

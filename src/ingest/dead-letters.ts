@@ -5,6 +5,12 @@ export interface NewDeadLetter {
   readonly code: string;
   readonly reason: string;
   readonly topic?: string;
+  /**
+   * The twin the refused point names, when the refusal came after a point was decoded: a tenant
+   * sees the letters of its own twins. Letters without one (an unmapped topic, a malformed
+   * message) are for platform operators only.
+   */
+  readonly twin?: string;
   /** The message (or the refused point) as received; binary payloads are kept as base64. */
   readonly payload: string | Uint8Array;
 }
@@ -17,6 +23,7 @@ export interface DeadLetter {
   readonly code: string;
   readonly reason: string;
   readonly topic?: string;
+  readonly twin?: string;
   readonly payload: string;
   readonly encoding: 'utf8' | 'base64';
 }
@@ -26,6 +33,11 @@ export interface DeadLetterQuery {
   readonly code?: string;
   /** Only letters with an id below this one: for paging back in time. */
   readonly before?: number;
+  /**
+   * Only letters whose twin lies under one of these identifier prefixes (a tenant's view); letters
+   * without a twin are left out. Absent: every letter. Applied in the store, so pages stay full.
+   */
+  readonly prefixes?: readonly string[];
   readonly limit: number;
 }
 

@@ -1,5 +1,6 @@
 // Dead letters in their own SQLite file, capped so a flood of bad messages cannot fill the disk.
 import Database from 'better-sqlite3';
+import { identifierProblem, prefixOf } from '../core/id.js';
 import {
   MAX_DEAD_LETTER_PAYLOAD,
   type DeadLetter,
@@ -23,9 +24,16 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS dead_letters (
       id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
       topic TEXT, payload TEXT NOT NULL, encoding TEXT NOT NULL)`);
+    // Files from before tenants: their letters have no twin, so only unrestricted callers see them.
+    const columns = this.db.prepare('PRAGMA table_info(dead_letters)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'tenant')) {
+      this.db.exec('ALTER TABLE dead_letters ADD COLUMN twin TEXT');
+      this.db.exec('ALTER TABLE dead_letters ADD COLUMN tenant TEXT');
+    }
     this.db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_code ON dead_letters(code, id)');
+    this.db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_tenant ON dead_letters(tenant, id)');
     this.insert = this.db.prepare(
-      'INSERT INTO dead_letters (time, source, code, reason, topic, payload, encoding) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dead_letters (time, source, code, reason, topic, twin, tenant, payload, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -41,6 +49,8 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
           letter.code,
           letter.reason,
           letter.topic ?? null,
+          letter.twin ?? null,
+          tenantOf(letter.twin),
           payload,
           encoding,
         );
@@ -68,6 +78,12 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
       where.push(column);
       params.push(value);
     }
+    if (query.prefixes !== undefined) {
+      // The tenant filter is part of the query, so a page holds `limit` letters the caller may see.
+      const prefixes = [...new Set(query.prefixes.map((p) => p.toUpperCase()))];
+      where.push(prefixes.length === 0 ? '0' : `tenant IN (${prefixes.map(() => '?').join(', ')})`);
+      params.push(...prefixes);
+    }
     const sql = `SELECT * FROM dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, query.limit) as Array<Record<string, unknown>>;
     return rows.map((row) => ({
@@ -77,6 +93,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
       code: row.code as string,
       reason: row.reason as string,
       ...(row.topic === null ? {} : { topic: row.topic as string }),
+      ...(row.twin === null ? {} : { twin: row.twin as string }),
       payload: row.payload as string,
       encoding: row.encoding as 'utf8' | 'base64',
     }));
@@ -85,6 +102,11 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** The identifier prefix (tenant) of a letter's twin; none for a missing or malformed identifier. */
+function tenantOf(twin: string | undefined): string | null {
+  return twin === undefined || identifierProblem(twin) !== undefined ? null : prefixOf(twin);
 }
 
 function encode(payload: string | Uint8Array): [string, 'utf8' | 'base64'] {

@@ -8,11 +8,19 @@ import Fastify, {
 import websocket from '@fastify/websocket';
 import { join } from 'node:path';
 import { AuthError, ImverseError } from '../core/errors.js';
-import { allows, type Principal } from './auth/roles.js';
+import type { Principal } from './auth/roles.js';
+import { authorizeRequest } from './auth/authorize-request.js';
+import { PolicyService } from './policies/PolicyService.js';
+import { PolicyStore } from './policies/policy-store.js';
+import { policyRoutes } from './policies/policy-routes.js';
 import type { AppOptions } from './route-deps.js';
 import type { TwinGraph } from '../twin/TwinGraph.js';
 import { fromFrameworkError, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { registerOpenApi } from './openapi.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { edgeLimitsOf } from './edge-limits.js';
+import { accessRefusedEvent } from './audit/access-refused.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { Metrics } from './metrics.js';
 import { RefusalCounter } from '../core/refusals.js';
 import { modelRoutes } from './routes/models.js';
@@ -38,7 +46,12 @@ import { collabRoutes } from './collab/collab-routes.js';
 import { worldAnnotationRoutes } from './routes/world-annotations.js';
 import { CollabHub } from './collab/CollabHub.js';
 import { CollabStore } from './collab/collab-store.js';
+import { originCheck } from './origin-check.js';
+import { collabLimitsOf, socketSettings } from './socket-settings.js';
 import { layoutRoutes } from './layouts/layout-routes.js';
+import { PeopleService } from './people/PeopleService.js';
+import { peopleRoutes } from './people/people-routes.js';
+import { DEFAULT_CONFIG } from '../core/config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -49,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     trustProxy: options.trustProxy ?? false,
+    // With a certificate the same port speaks HTTPS, and the live and collaboration sockets WSS.
+    ...(options.https === undefined ? {} : { https: { cert: options.https.cert, key: options.https.key } }),
     routerOptions: { maxParamLength: 1024 },
     ajv: {
       customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, allowUnionTypes: true },
@@ -57,18 +72,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = new Metrics(options.graph, options.ingest.counters, options.connectors);
   const refusals = options.refusals ?? new RefusalCounter();
   metrics.registerRefusals(refusals);
-
-  app.decorateRequest('graph', null as unknown as TwinGraph);
-  app.addContentTypeParser(
-    'application/json-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+  const people = new PeopleService(
+    options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'people.sqlite'),
+    { ...DEFAULT_CONFIG, ...options.people },
+    options.bus,
   );
+  app.addHook('onClose', async () => people.close());
+  const policies = new PolicyService(
+    new PolicyStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'policies.sqlite')),
+    options.bus,
+  );
+  app.addHook('onClose', async () => policies.close());
+
+  registerSecurityHeaders(app);
+  app.decorateRequest('graph', null as unknown as TwinGraph);
+  registerJsonBodyParser(app, edgeLimitsOf(options.edgeLimits).jsonMaxDepth);
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = fromFrameworkError(error as never);
     if (mapped.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
     else refusals.count(request.headers.upgrade === undefined ? 'http' : 'ws', mapped.code);
+    // Audit: every 401/403 at the edge is a security event; the audit log records it (src/server/audit/).
+    if (mapped.status === 401 || mapped.status === 403) {
+      void options.bus.publish([accessRefusedEvent(request, mapped.code)]);
+    }
     // A refused WebSocket upgrade owns its socket outright: end it, or it lingers half-open.
     if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.end());
     reply
@@ -88,11 +115,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .send(toProblem(error, `/requests/${request.id}`));
   });
 
+  // Pages of other sites and DNS-rebound host names are refused before anything else (origin-check.ts).
+  app.addHook('onRequest', originCheck({ ...socketSettings(options.sockets), demo: options.demo }));
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission ?? 'admin';
     if (permission === 'public' || request.is404) return;
     const token = bearerToken(request);
-    const principal = authenticate(token, request, options);
+    const principal = authenticate(token, request, options, people);
     if (principal === undefined) {
       throw new AuthError(
         'IMV_AUTH_REQUIRED',
@@ -103,16 +132,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             : 'The bearer token is not valid: unknown or revoked',
       );
     }
-    if (!allows(principal, permission)) {
-      throw new AuthError(
-        'IMV_AUTH_FORBIDDEN',
-        permission === 'platform' && principal.role === 'admin'
-          ? 'Only an admin token not limited to prefixes may do this'
-          : `Role ${principal.role} may not ${permission}`,
-      );
-    }
+    // Set before the check: the audit log names who was refused (the error handler reads it).
     request.principal = principal;
-    request.graph = options.graph.withScope(principal.prefixes);
+    authorizeRequest(request, principal, permission, policies.authorizer, options.graph);
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(
@@ -143,10 +165,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const collab = new CollabHub(
     new CollabStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'collab.sqlite')),
+    { ...collabLimitsOf(socketSettings(options.sockets)), bus: options.bus, refusals },
   );
   app.addHook('onClose', async () => collab.close());
   metrics.registerCollab(() => collab.stats());
-  const deps = { ...options, metrics, collab, refusals };
+  const deps = { ...options, metrics, collab, refusals, people, policies };
   await app.register(healthRoutes, deps);
   await app.register(pageRoutes, deps);
   await app.register(modelRoutes, deps);
@@ -169,17 +192,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(collabRoutes, deps);
   await app.register(worldAnnotationRoutes, deps);
   await app.register(layoutRoutes, deps);
+  await app.register(policyRoutes, deps);
+  await app.register(peopleRoutes, deps);
   return app;
 }
 
+/**
+ * Who a request is: a bearer token (services, scripts, `?access_token=` on WebSockets of clients that
+ * are not browsers), else a person's session cookie (the pages; refused with IMV_CSRF_REJECTED when
+ * another site made the request), else, in the demo, anonymous local reading.
+ */
 function authenticate(
   token: string | undefined,
   request: FastifyRequest,
   options: AppOptions,
+  people: PeopleService,
 ): Principal | undefined {
   if (token !== undefined) return token === '' ? undefined : options.tokens.authenticate(token);
+  const person = people.principalOf(request);
+  if (person !== undefined) return person;
   if (options.demo && LOOPBACK.has(request.ip)) {
-    return { name: 'anonymous (local demo)', role: 'reader', via: 'demo' };
+    return { name: 'anonymous (local demo)', role: 'viewer', via: 'demo' };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // The composition root: opens the stores, loads the models, seeds the demo plant and starts the API.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -23,7 +23,12 @@ import { TokenStore } from './auth/TokenStore.js';
 import { DeviceStore } from './auth/DeviceStore.js';
 import { startMqttBroker, type RunningMqttBroker } from '../ingest/mqtt/broker.js';
 import { buildApp } from './app.js';
+import { auditPlugin } from './audit/audit-plugin.js';
 import { RefusalCounter } from '../core/refusals.js';
+import { readTlsFiles } from './tls.js';
+import { readClientCa } from './tls-client-ca.js';
+import { makeEvent } from '../core/events.js';
+import { openDataDir, restrictDataDir } from './data-dir.js';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 
@@ -52,7 +57,7 @@ export async function openCore(
   config: Pick<Config, 'dataDir' | 'sqliteSynchronous'> & Partial<Pick<Config, 'history' | 'postgresUrl'>>,
   logger?: Logger,
 ): Promise<Core> {
-  mkdirSync(config.dataDir, { recursive: true });
+  openDataDir(config.dataDir);
   const store = new SqliteTwinStore(join(config.dataDir, 'twins.sqlite'), {
     synchronous: config.sqliteSynchronous,
   });
@@ -88,6 +93,7 @@ export async function openCore(
       .catch((error) => logger?.error({ err: error }, 'history retention failed'));
   }, RETENTION_EVERY_MS);
   retention.unref();
+  restrictDataDir(config.dataDir);
   return {
     graph,
     bus,
@@ -134,6 +140,8 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   // Configuration files first: a mistake in them stops the start before anything is opened.
   const ingestFiles = await loadIngestFiles(config);
+  const tls = readTlsFiles(config);
+  const clientCa = readClientCa(config);
   const core = await openCore(config, logger);
   const ingestConfig = new IngestConfig(config, ingestFiles, { sink: core.ingest, logger });
   const { mappings } = ingestConfig;
@@ -182,33 +190,75 @@ export async function startPlatform(
     bodyLimitBytes: config.bodyLimitBytes,
     refusals,
     trustProxy: config.trustProxy,
+    people: config,
+    ...(tls === undefined ? {} : { https: tls }),
+    // Only the study* settings are read from it.
+    studyLimits: config,
+    // Only the host, origin, live* and collab* settings are read from it.
+    sockets: config,
+    // Only the jsonMaxDepth, telemetryMax* and layoutMaxVersions settings are read from it.
+    edgeLimits: config,
     ready: async () => (await core.store.getTwin('READY/probe')) === undefined || true,
   });
+  // Audit (src/server/audit/): every security event on the bus, hash-chained in audit.sqlite; GET /api/v1/audit.
+  await app.register(auditPlugin, {
+    dataDir: config.dataDir,
+    bus: core.bus,
+    logger,
+    refusalWindowSeconds: config.auditRefusalWindowSeconds,
+    refusalKinds: config.auditRefusalKinds,
+  });
+  // Every store is open now (the API's own ones too): none of their files may stay readable to others.
+  restrictDataDir(config.dataDir);
   const address = await app.listen({ host: config.host, port: config.port });
   try {
     if (config.mqtt) {
       broker = await startMqttBroker({
         port: config.mqttPort,
         host: config.mqttHost,
+        ...(tls === undefined
+          ? {}
+          : {
+              tls: { ...tls, port: config.mqttTlsPort, ...(clientCa === undefined ? {} : { clientCa }) },
+              ...(config.mqttPlain === undefined ? {} : { plain: config.mqttPlain }),
+            }),
         sink: core.ingest,
         mappings,
         authenticate: (username, password) =>
           username === VIRTUAL_PLANT_DEVICE && password === virtualPlantSecret
             ? { id: VIRTUAL_PLANT_DEVICE, topics: ['plant/#'], subscribe: [COMMAND_TOPIC] }
             : devices.authenticate(username, password),
+        authenticateCertificate: (commonName) => devices.find(commonName),
+        maxPacketBytes: config.mqttMaxPacketBytes,
+        maxConnections: config.mqttMaxConnections,
+        connectTimeoutMs: config.mqttConnectTimeoutMs,
+        retainedMaxMessages: config.mqttRetainedMaxMessages,
+        retainedMaxBytes: config.mqttRetainedMaxBytes,
+        sparkplugMaxEdgeNodes: config.sparkplugMaxEdgeNodes,
+        sparkplugMaxDevices: config.sparkplugMaxDevices,
+        refusals,
+        onSecurityEvent: (type, data) =>
+          core.bus
+            .publish([makeEvent(type, data)])
+            .catch((error: unknown) => logger.error({ err: error }, 'mqtt security event not published')),
         onClientError: (clientId, error) => logger.debug({ clientId, err: error }, 'mqtt client error'),
       });
     }
     if (broker !== undefined && (config.virtualPlant ?? config.demo)) {
-      virtualPlant = await startVirtualPlant({
-        url: `mqtt://${loopbackOf(config.mqttHost)}:${broker.port}`,
-        username: VIRTUAL_PLANT_DEVICE,
-        password: virtualPlantSecret,
-        plantFile: DEMO_PLANT,
-        speed: config.virtualPlantSpeed,
-        models: core.graph.models,
-        logger,
-      });
+      if (broker.plainPort === undefined) {
+        // It connects over plain MQTT on loopback; with MQTTS alone there is no such listener.
+        logger.warn('the virtual plant needs the plain MQTT listener beside MQTTS (mqttPlain: true)');
+      } else {
+        virtualPlant = await startVirtualPlant({
+          url: `mqtt://${loopbackOf(config.mqttHost)}:${broker.plainPort}`,
+          username: VIRTUAL_PLANT_DEVICE,
+          password: virtualPlantSecret,
+          plantFile: DEMO_PLANT,
+          speed: config.virtualPlantSpeed,
+          models: core.graph.models,
+          logger,
+        });
+      }
     }
     await ingestConfig.start();
     ingestConfig.watch();
@@ -234,7 +284,11 @@ export async function startPlatform(
     ...(broker === undefined
       ? {}
       : {
-          mqtt: { url: `mqtt://${config.mqttHost}:${broker.port}`, mappings: mappings.current.size, broker },
+          mqtt: {
+            url: `${broker.plainPort === undefined ? 'mqtts' : 'mqtt'}://${config.mqttHost}:${broker.port}`,
+            mappings: mappings.current.size,
+            broker,
+          },
         }),
     ...(virtualPlant === undefined
       ? {}

@@ -57,7 +57,8 @@ export async function startVirtualPlant(options: VirtualPlantRunnerOptions): Pro
   const client = await mqtt.connectAsync(options.url, {
     username: options.username,
     password: options.password,
-    clientId: `imverse-virtual-plant-${process.pid}`,
+    // The broker binds client ids to the device: its own id, "/", a suffix.
+    clientId: `${options.username}/${process.pid}`,
     protocolVersion: 4,
     reconnectPeriod: 1000,
   });

@@ -1,5 +1,6 @@
 // The twin graph service: validates every change against the models, writes it through the
 // store port and publishes what changed on the bus. Pure domain: no I/O of its own.
+import type { SubtreeScope } from '../access/access-view.js';
 import { ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
 import { normalizeIdentifier } from '../core/id.js';
@@ -24,6 +25,7 @@ import { decodeContinuation, encodeContinuation } from './paging.js';
 import type {
   NewRelationship,
   StoredModel,
+  StoredRelationship,
   StoredTwin,
   TraversedTwin,
   TwinDraft,
@@ -72,12 +74,13 @@ export class TwinGraph {
   }
 
   /** The same graph as seen by a caller limited to some prefixes (tenants). */
-  withScope(prefixes: readonly string[] | undefined): TwinGraph {
-    if (prefixes === undefined && !this.scope.restricted) return this;
+  withScope(scope: readonly string[] | SubtreeScope | undefined): TwinGraph {
+    const tenantScope = new TenantScope(scope);
+    if (!tenantScope.restricted && !this.scope.restricted) return this;
     return new TwinGraph(this.store, this.models, this.bus, {
       now: this.now,
       builtInModels: this.builtIn,
-      scope: new TenantScope(prefixes),
+      scope: tenantScope,
     });
   }
 
@@ -261,14 +264,23 @@ export class TwinGraph {
 
   async getRelationship(source: string, relationshipId: string): Promise<RelationshipDoc> {
     const twin = await this.getTwin(source);
+    return (await this.visibleRelationship(twin, relationshipId)).doc;
+  }
+
+  /**
+   * A stored relationship of the twin, if the caller may see it: like the list, a caller limited to
+   * prefixes sees only relationships whose target lies in them; others are "not found", exactly as
+   * a relationship that does not exist.
+   */
+  private async visibleRelationship(twin: StoredTwin, relationshipId: string): Promise<StoredRelationship> {
     const stored = await this.store.getRelationship(twin.id, relationshipId);
-    if (stored === undefined) {
+    if (stored === undefined || !this.scope.allows(stored.doc.$targetId)) {
       throw new NotFoundError(
         'IMV_RELATIONSHIP_NOT_FOUND',
         `Twin ${twin.id} has no relationship ${relationshipId}`,
       );
     }
-    return stored.doc;
+    return stored;
   }
 
   async putRelationship(
@@ -342,13 +354,7 @@ export class TwinGraph {
   ): Promise<RelationshipDoc> {
     const operations = checkPatch(patch, false);
     const twin = await this.getTwin(source);
-    const existing = await this.store.getRelationship(twin.id, relationshipId);
-    if (existing === undefined) {
-      throw new NotFoundError(
-        'IMV_RELATIONSHIP_NOT_FOUND',
-        `Twin ${twin.id} has no relationship ${relationshipId}`,
-      );
-    }
+    const existing = await this.visibleRelationship(twin, relationshipId);
     const expected = expectedVersion(preconditions.ifMatch, existing.version);
     if (expected !== existing.version) throw versionMismatch(relationshipId, existing.version, expected);
     const patched = applyPatch(existing.doc, operations);
@@ -371,13 +377,7 @@ export class TwinGraph {
     preconditions: Preconditions = {},
   ): Promise<void> {
     const twin = await this.getTwin(source);
-    const existing = await this.store.getRelationship(twin.id, relationshipId);
-    if (existing === undefined) {
-      throw new NotFoundError(
-        'IMV_RELATIONSHIP_NOT_FOUND',
-        `Twin ${twin.id} has no relationship ${relationshipId}`,
-      );
-    }
+    const existing = await this.visibleRelationship(twin, relationshipId);
     const expected =
       preconditions.ifMatch === undefined
         ? undefined

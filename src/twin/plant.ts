@@ -15,6 +15,7 @@ import {
 import { ValidationError, type Issue } from '../core/errors.js';
 import { identifierProblem, joinIdentifier } from '../core/id.js';
 import { stripBom } from '../core/user-text.js';
+import { yamlNestingProblem } from '../core/nesting.js';
 import { modelIdForShortName } from '../model/ontology/names.js';
 import { relationshipIdProblem } from './relationship-id.js';
 import { isDtmi } from '../model/dtmi.js';
@@ -72,6 +73,11 @@ const MAX_ISSUES = 100;
 const MAX_ALIASES = 100;
 const MAX_ALIAS_RESOLUTIONS = 10_000;
 const MAX_VALUE_DEPTH = 64;
+/**
+ * YAML nesting read at all: room for MAX_NESTING twins in flow style (`{ contains: [ … ] }`, two levels
+ * each) and a value, far below the depth at which the YAML parser's stack gives out (about 800).
+ */
+const MAX_YAML_NESTING = 4 * MAX_NESTING;
 
 interface Position {
   line: number;
@@ -141,6 +147,12 @@ class PlantParser {
   // ---- reading ----
 
   private readDocument(): boolean {
+    // Deep nesting exhausts the YAML parser's stack (and can abort the process): refused unread.
+    const deep = yamlNestingProblem(this.text, MAX_YAML_NESTING);
+    if (deep !== undefined) {
+      this.fail('', undefined, `cannot be read: the text ${deep}`, 'yaml');
+      return false;
+    }
     try {
       this.doc = parseDocument(stripBom(this.text), {
         lineCounter: this.lines,

@@ -19,7 +19,7 @@ function reason(run: () => unknown): string {
 const triangle = {
   asset: { version: '2.0' },
   meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
-  buffers: [{ byteLength: 36, uri: 'data:application/octet-stream;base64,AAAA' }],
+  buffers: [{ byteLength: 36, uri: `data:application/octet-stream;base64,${'A'.repeat(48)}` }],
 };
 
 describe('inspectGltf', () => {

@@ -2,9 +2,11 @@
 // its buffers and images embedded as data URIs (one file is one asset: nothing refers to other files).
 import { ValidationError } from '../core/errors.js';
 import type { ModelContentType } from '../core/wire-models.js';
+import { checkGltfRanges } from './gltf-ranges.js';
 
 const GLB_MAGIC = 0x46546c67; // "glTF"
 const CHUNK_JSON = 0x4e4f534a; // "JSON"
+const CHUNK_BIN = 0x004e4942; // "BIN\0"
 
 /** Extensions the browser's GLTFLoader cannot decode without extra decoders the world page does not load. */
 const UNSUPPORTED_EXTENSIONS = new Set(['KHR_draco_mesh_compression', 'EXT_meshopt_compression']);
@@ -20,17 +22,21 @@ function invalid(message: string, path = ''): ValidationError {
 
 /** Validates the asset and counts what it draws; throws IMV_WORLD_MODEL_INVALID saying what is wrong. */
 export function inspectGltf(bytes: Uint8Array, contentType: ModelContentType): GltfSummary {
-  if (contentType === 'model/gltf-binary') return checkDocument(readGlb(bytes), true);
+  if (contentType === 'model/gltf-binary') {
+    const { doc, bin } = readGlb(bytes);
+    return checkDocument(doc, true, bin);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw invalid('A model/gltf+json body must be UTF-8 JSON; send a .glb as model/gltf-binary');
   }
-  return checkDocument(parseJson(text), false);
+  return checkDocument(parseJson(text), false, undefined);
 }
 
-function readGlb(bytes: Uint8Array): unknown {
+/** The JSON document and the length of the BIN chunk, if there is one. */
+function readGlb(bytes: Uint8Array): { doc: unknown; bin: number | undefined } {
   if (bytes.byteLength < 20)
     throw invalid(`A .glb has a 12-byte header and a JSON chunk; got ${bytes.byteLength} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -47,10 +53,13 @@ function readGlb(bytes: Uint8Array): unknown {
   if (view.getUint32(16, true) !== CHUNK_JSON) throw invalid('The first .glb chunk must be the JSON chunk');
   if (20 + jsonLength > length) throw invalid('The .glb JSON chunk runs past the end of the file');
   let offset = 20 + jsonLength;
+  let bin: number | undefined;
   while (offset < length) {
     if (offset + 8 > length) throw invalid('A .glb chunk header runs past the end of the file');
     const chunkLength = view.getUint32(offset, true);
     if (offset + 8 + chunkLength > length) throw invalid('A .glb chunk runs past the end of the file');
+    // The first BIN chunk is the data of buffer 0.
+    if (bin === undefined && view.getUint32(offset + 4, true) === CHUNK_BIN) bin = chunkLength;
     // BIN is the only other chunk type; unknown ones are allowed by the spec and skipped.
     offset += 8 + chunkLength;
   }
@@ -60,7 +69,7 @@ function readGlb(bytes: Uint8Array): unknown {
   } catch {
     throw invalid('The .glb JSON chunk is not UTF-8');
   }
-  return parseJson(text);
+  return { doc: parseJson(text), bin };
 }
 
 function parseJson(text: string): unknown {
@@ -74,7 +83,7 @@ function parseJson(text: string): unknown {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function checkDocument(doc: unknown, binary: boolean): GltfSummary {
+function checkDocument(doc: unknown, binary: boolean, bin: number | undefined): GltfSummary {
   if (!isObject(doc)) throw invalid('The glTF JSON must be an object');
   const asset = doc.asset;
   if (!isObject(asset) || typeof asset.version !== 'string') {
@@ -108,6 +117,7 @@ function checkDocument(doc: unknown, binary: boolean): GltfSummary {
       }
     });
   }
+  checkGltfRanges(doc, bin);
   const meshes = Array.isArray(doc.meshes) ? doc.meshes : [];
   let primitives = 0;
   for (const mesh of meshes)

@@ -8,6 +8,7 @@ import { formatSeconds, TILES } from '../../web/src/dashboard/format.js';
 import type { DashboardHook } from '../../web/src/dashboard/hook-shape.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { createUser } from '../helpers/people.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // Page globals as seen from Node (the root tsconfig has no DOM library): used inside page.evaluate only.
@@ -226,19 +227,19 @@ describe('dashboard', () => {
     await expect.poll(() => page.evaluate(() => window.__imverse?.selected)).toBe(line.id);
   });
 
-  it('asks for a token outside demo mode, then shows the KPIs with it', async () => {
+  it('sends a visitor to sign in outside demo mode, then shows the KPIs', async () => {
     const secured = await startTestPlatform();
     try {
+      await createUser(secured, 'dana', 'correct horse battery', 'viewer');
       const page = await browser.newPage();
       opened.push(page);
       await page.goto(`${secured.url}/dashboard`);
-      await page.waitForSelector('#auth:not([hidden])');
-      expect(await page.textContent('#status')).toMatch(/token/);
-      await page.fill('#token', secured.token);
-      await page.press('#token', 'Enter');
-      // The page reloads with the stored token; an empty store has no lines, and says so.
+      await page.waitForURL(/\/signin\?next=%2Fdashboard$/);
+      await page.fill('#name', 'dana');
+      await page.fill('#password', 'correct horse battery');
+      await Promise.all([page.waitForURL(/\/dashboard$/), page.click('button[type=submit]')]);
+      // An empty store has no lines, and says so.
       await page.waitForFunction(() => window.__imverseDashboard?.ready === true, null, { timeout: 20_000 });
-      expect(await page.isHidden('#auth')).toBe(true);
       expect(await page.textContent('#lines')).toMatch(/No lines/);
       expect(await page.textContent('#tiles [data-kpi="oee"] .value')).toBe('–');
     } finally {

@@ -8,11 +8,11 @@ import type { WorldScene } from '../../src/core/wire.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { createUser, signIn } from '../helpers/people.js';
 
 // Page globals as seen from Node (the root tsconfig has no DOM library): used inside page.evaluate only.
 declare const window: { __imverse?: Readonly<ImverseHook> };
 declare const document: any;
-declare const localStorage: any;
 
 const SHOTS = new URL('./__screenshots__/', import.meta.url).pathname;
 const DRAFT = 'e2e-plan';
@@ -21,6 +21,14 @@ const OTHER = '88.100.1/line-2/st-01';
 const SAME = '88.100.1/line-1/st-02';
 const MACHINE = '88.100.1/line-1/st-01/cnc';
 let p: TestPlatform;
+/** A signed-in person's cookies for a browser context (signed in over HTTP, as the sign-in form does). */
+function sessionCookies(client: { cookie: string }): Array<{ name: string; value: string; url: string }> {
+  return client.cookie.split('; ').map((pair) => {
+    const [name, value] = pair.split('=') as [string, string];
+    return { name, value, url: p.url };
+  });
+}
+
 let alice: BrowserContext;
 let bob: BrowserContext;
 let scene: WorldScene;
@@ -177,10 +185,9 @@ describe('collaborative layout design', () => {
   });
 
   it('lets a reader watch the draft but not edit it', async () => {
-    const res = await p.api('/api/v1/tokens', { method: 'POST', json: { name: 'visitor', role: 'reader' } });
-    const { token } = (await res.json()) as { token: string };
+    await createUser(p, 'visitor', 'correct horse battery', 'viewer');
+    await bob.addCookies(sessionCookies(await signIn(p, 'visitor', 'correct horse battery')));
     const viewer = await bob.newPage();
-    await viewer.addInitScript((t) => localStorage.setItem('imverse.token', t), token);
     await openDraft(bob, STATION, viewer);
     const hook = await design(viewer);
     expect(hook).toMatchObject({ canEdit: false, changes: 4 });
@@ -193,12 +200,14 @@ describe('collaborative layout design', () => {
     await drawn(viewer, MACHINE, `l.y === ${y}`);
     expect((await design(viewer)).layouts[STATION]!.rotation).toBe((base(STATION).rotation + 15) % 360);
     await viewer.close();
+    await bob.clearCookies();
   });
 
   it('runs a study of a saved version for a writer, and links to it', async () => {
     expect(await a.locator('.design-version button[name="study"]').first().isDisabled()).toBe(true);
+    await createUser(p, 'planner', 'correct horse battery', 'admin');
+    await bob.addCookies(sessionCookies(await signIn(p, 'planner', 'correct horse battery')));
     const writer = await bob.newPage();
-    await writer.addInitScript((t) => localStorage.setItem('imverse.token', t), p.token);
     await openDraft(bob, STATION, writer);
     await writer.waitForFunction(() => window.__imverse!.design!.versions.includes('E2E plan'));
     await writer.locator('.design-version', { hasText: 'E2E plan' }).locator('button[name="study"]').click();
@@ -212,6 +221,7 @@ describe('collaborative layout design', () => {
     expect(record.name).toBe('layout E2E plan');
     await p.api(`/api/v1/studies/${study!.id}`, { method: 'DELETE' });
     await writer.close();
+    await bob.clearCookies();
   });
 
   it('puts the plant back as it is when leaving design mode', async () => {

@@ -114,7 +114,7 @@ describe('presence in the 3D world', { timeout: 150_000 }, () => {
       .poll(async () => (await presence(b)).people.find((x) => x.clientId === meA.clientId), {
         timeout: 10_000,
       })
-      .toMatchObject({ name: meA.name, role: 'reader', selected: STATION });
+      .toMatchObject({ name: meA.name, role: 'viewer', selected: STATION });
     await expect
       .poll(async () => {
         const seen = (await presence(b)).people.find((x) => x.clientId === meA.clientId);

@@ -7,6 +7,7 @@ import type { WorldScene } from '../../src/core/wire.js';
 import type { ImverseHook } from '../../web/src/hook-shape.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { openWorld } from '../helpers/world-page.js';
+import { createUser } from '../helpers/people.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // Page globals as seen from Node (the root tsconfig has no DOM library): used inside page.evaluate only.
@@ -113,18 +114,18 @@ describe('3D world', () => {
     expect(failures).toEqual([]);
   });
 
-  it('asks once for a token outside demo mode, then uses it for the API and the live socket', async () => {
+  it('sends a visitor to sign in outside demo mode, then uses the session for the API and the live socket', async () => {
     const secured = await startTestPlatform();
     try {
+      await createUser(secured, 'wanda', 'correct horse battery', 'viewer');
       const page = await browser.newPage();
       await page.goto(`${secured.url}/world`);
-      await page.waitForSelector('#auth:not([hidden])');
-      await expect.poll(() => page.evaluate(() => window.__imverse?.error)).toMatch(/token/);
-      await page.fill('#token', secured.token);
-      await page.press('#token', 'Enter');
-      // The page reloads with the stored token; an empty store is an empty but working world.
+      await page.waitForURL(/\/signin\?next=%2Fworld$/);
+      await page.fill('#name', 'wanda');
+      await page.fill('#password', 'correct horse battery');
+      await Promise.all([page.waitForURL(/\/world$/), page.click('button[type=submit]')]);
+      // An empty store is an empty but working world.
       await page.waitForFunction(() => window.__imverse?.ready === true, null, { timeout: 20_000 });
-      expect(await page.isHidden('#auth')).toBe(true);
       expect(await page.evaluate(() => window.__imverse?.instances)).toEqual({});
       await page.waitForFunction(() => window.__imverse?.live === true, null, { timeout: 10_000 });
       await page.goto(`${secured.url}/world?twin=${encodeURIComponent('88.100.1/nothing')}`);

@@ -8,6 +8,8 @@ export interface ImverseProcess {
   readonly mqtt?: string;
   /** The admin token, printed on the first start of a data directory only. */
   readonly token?: string;
+  /** What it printed up to "Press Ctrl+C". */
+  readonly output: string;
 }
 
 export async function startImverseProcess(dataDir: string, extra: string[] = []): Promise<ImverseProcess> {
@@ -40,7 +42,7 @@ export async function startImverseProcess(dataDir: string, extra: string[] = [])
         clearTimeout(timer);
         const mqtt = /MQTT:\s+(mqtt:\/\/\S+)/.exec(out)?.[1];
         const token = /\n\s+(imv_\S+)\n/.exec(out)?.[1];
-        resolve({ child, url, ...(mqtt ? { mqtt } : {}), ...(token ? { token } : {}) });
+        resolve({ child, url, output: out, ...(mqtt ? { mqtt } : {}), ...(token ? { token } : {}) });
       }
     };
     child.stdout!.on('data', onData);

@@ -25,6 +25,7 @@ export async function startTestPlatform(overrides: Partial<Config> = {}): Promis
       port: 0,
       host: '127.0.0.1',
       mqttPort: 0,
+      mqttTlsPort: 0,
       virtualPlant: false,
       ...overrides,
       dataDir,

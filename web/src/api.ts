@@ -1,12 +1,21 @@
-// HTTP and WebSocket access to the platform with the viewer's token, as the start page does it:
-// the token lives in localStorage under the same key, so a token entered on one page serves both.
-const TOKEN_KEY = 'imverse.token';
+// HTTP and WebSocket access to the platform as the signed-in person: the browser sends the session
+// cookie (HttpOnly, so no script here ever holds a credential), and requests that change something
+// carry the session's CSRF token from the imv_csrf cookie (docs/people.md). Nothing goes to
+// localStorage; a token left there by an older version is removed.
+const OLD_TOKEN_KEY = 'imverse.token';
+const CSRF_COOKIE = 'imv_csrf';
 
-/** The server wants a token (none stored, or the stored one was refused). */
+try {
+  localStorage.removeItem(OLD_TOKEN_KEY);
+} catch {
+  // Storage may be off (private mode); there is then nothing to remove either.
+}
+
+/** The server wants a signed-in person (no session, or it ended). */
 export class AuthRequiredError extends Error {
   override readonly name = 'AuthRequiredError';
   constructor() {
-    super('This server needs a bearer token');
+    super('Sign in to see this');
   }
 }
 
@@ -22,17 +31,25 @@ export class ApiError extends Error {
   }
 }
 
-export function storedToken(): string {
-  return localStorage.getItem(TOKEN_KEY) ?? '';
+function csrfToken(): string {
+  const pair = document.cookie.split('; ').find((cookie) => cookie.startsWith(`${CSRF_COOKIE}=`));
+  return pair === undefined ? '' : decodeURIComponent(pair.slice(CSRF_COOKIE.length + 1));
 }
 
-export function storeToken(token: string): void {
-  localStorage.setItem(TOKEN_KEY, token.trim());
+/**
+ * fetch on this site with the session: unsafe methods carry X-CSRF-Token, and send their Origin (the
+ * site-wide no-referrer policy would otherwise make it "null", which the server refuses).
+ */
+export function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return fetch(path, { ...init, credentials: 'same-origin' });
+  const headers = new Headers(init.headers);
+  headers.set('x-csrf-token', csrfToken());
+  return fetch(path, { ...init, headers, credentials: 'same-origin', referrerPolicy: 'same-origin' });
 }
 
 export async function getJson<T>(path: string): Promise<T> {
-  const token = storedToken();
-  const res = await fetch(path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const res = await apiFetch(path);
   if (res.status === 401) throw new AuthRequiredError();
   if (!res.ok) {
     const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
@@ -43,24 +60,13 @@ export async function getJson<T>(path: string): Promise<T> {
 
 export const twinPath = (id: string): string => `/api/v1/twins/${encodeURIComponent(id)}`;
 
-/** Browsers cannot set headers on a WebSocket: the token goes as `access_token` (docs/api.md). */
+/** The browser sends the session cookie on a same-origin WebSocket upgrade: no token in the URL. */
 export function liveUrl(): string {
-  const token = storedToken();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/api/v1/live${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
+  return `${scheme}://${location.host}/api/v1/live`;
 }
 
-/** Shows the token form once; storing a token reloads the page so every request uses it. */
-export function askForToken(): void {
-  const form = document.querySelector<HTMLFormElement>('#auth');
-  const input = document.querySelector<HTMLInputElement>('#token');
-  if (!form || !input) return;
-  form.hidden = false;
-  input.focus();
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    storeToken(input.value);
-    location.reload();
-  });
-  input.addEventListener('change', () => form.requestSubmit());
+/** The session ended (or there was none): the sign-in page, which brings the person back here. */
+export function signInAgain(): void {
+  location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
 }

@@ -1,6 +1,7 @@
 // Who this browser is in the room: a random key kept in localStorage (it marks the notes that are
-// ours), a name (the token's, or "Visitor 3F2A" in the demo where everyone is anonymous) that the
-// person may change, and a colour derived from the key.
+// ours), a name, and a colour derived from the key. The server stamps name and role on what we
+// publish: the token's name, or in the demo (where everyone is anonymous) "Visitor 3F2A" or the name
+// the visitor chose; so only demo visitors may rename themselves.
 import {
   cleanName,
   colourFor,
@@ -16,7 +17,7 @@ const NAME_ITEM = 'imverse.presence.name';
 export interface Me {
   readonly name: string;
   readonly role: PresenceRole;
-  readonly via: 'token' | 'demo';
+  readonly via: 'token' | 'session' | 'demo';
   readonly prefixes?: string[];
   readonly canCollaborate: boolean;
 }
@@ -33,9 +34,15 @@ function browserKey(): string {
 
 export function localUser(me: Me): PresenceUser {
   const key = browserKey();
-  const fallback = me.via === 'demo' ? visitorName(key) : cleanName(me.name) || visitorName(key);
+  const colour = colourFor(key);
+  if (!mayRename(me)) return { name: cleanName(me.name) || visitorName(key), role: me.role, colour, key };
   const saved = cleanName(localStorage.getItem(NAME_ITEM) ?? '');
-  return { name: saved || fallback, role: me.role, colour: colourFor(key), key };
+  return { name: saved || visitorName(key), role: me.role, colour, key };
+}
+
+/** Token holders are shown by their token's name, whatever the page sends. */
+export function mayRename(me: Me): boolean {
+  return me.via === 'demo';
 }
 
 /** Keeps a name the person typed for their next visit; an empty one goes back to the default. */

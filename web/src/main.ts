@@ -2,7 +2,7 @@
 // the inspector together, then installs the features (timeline, presence, design, XR, custom models)
 // on a shared WorldContext. Each part lives in its own module; this file only composes them.
 import type { WorldScene } from '../../src/core/wire.js';
-import { AuthRequiredError, askForToken, getJson } from './api.js';
+import { AuthRequiredError, signInAgain, getJson } from './api.js';
 import { Highlight } from './Highlight.js';
 import { t } from './i18n/world-page.js';
 import { hook } from './hook.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     );
   } catch (error) {
     if (error instanceof AuthRequiredError) {
-      askForToken();
+      signInAgain();
       fail(t('error.token'));
     } else fail(t('error.load', { error: error instanceof Error ? error.message : String(error) }));
     return;

@@ -29,3 +29,18 @@ export function maySubscribe(device: DeviceIdentity, filter: string): boolean {
   for (const own of device.subscribe ?? device.topics) if (filterCovers(own, filter)) return true;
   return false;
 }
+
+/**
+ * Between a device id and a suffix of its own in a client id (`st-03/main`). Device ids never
+ * contain it, so no device's client ids can be another device's.
+ */
+export const CLIENT_ID_SEPARATOR = '/';
+
+/**
+ * A client id belongs to a device when it is the device id, or the id, the separator and a
+ * suffix: the broker keys sessions (subscriptions, queued messages) by client id, so a device
+ * never reaches another's session.
+ */
+export function mayUseClientId(device: DeviceIdentity, clientId: string): boolean {
+  return clientId === device.id || clientId.startsWith(device.id + CLIENT_ID_SEPARATOR);
+}

@@ -3,7 +3,11 @@
 import type { IngestSink } from '../points.js';
 import type { FieldKind, MappingLookup } from '../mapping/MappingSet.js';
 import { decodePayload, type DecodeOptions } from '../json/decode.js';
-import { SparkplugDecoder, type SparkplugWarning } from '../sparkplug/SparkplugDecoder.js';
+import {
+  SparkplugDecoder,
+  type SparkplugLimits,
+  type SparkplugWarning,
+} from '../sparkplug/SparkplugDecoder.js';
 import { RebirthLimiter, rebirthCommand, type RebirthNeed } from '../sparkplug/rebirth.js';
 import { IngestCounters } from './stats.js';
 
@@ -21,6 +25,9 @@ export interface MessageContext {
   readonly publish?: (topic: string, payload: Uint8Array) => void;
   /** Paces rebirth requests: at most one per edge node every 5 s. */
   readonly rebirths: RebirthLimiter;
+  readonly sparkplugLimits?: SparkplugLimits;
+  /** Told of every message refused whole, after it was dead-lettered (the broker counts limits). */
+  readonly onRefused?: (code: string, topic: string) => void;
 }
 
 /** The context of one connector (broker or client) from its options. */
@@ -31,6 +38,8 @@ export function messageContext(options: {
   readonly maxPayloadBytes?: number;
   readonly fieldKind?: (twin: string, field: string) => FieldKind | undefined;
   readonly publish?: (topic: string, payload: Uint8Array) => void;
+  readonly sparkplugLimits?: SparkplugLimits;
+  readonly onRefused?: (code: string, topic: string) => void;
 }): MessageContext {
   return {
     sink: options.sink,
@@ -41,6 +50,8 @@ export function messageContext(options: {
     ...(options.publish === undefined ? {} : { publish: options.publish }),
     ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
     ...(options.fieldKind === undefined ? {} : { fieldKind: options.fieldKind }),
+    ...(options.sparkplugLimits === undefined ? {} : { sparkplugLimits: options.sparkplugLimits }),
+    ...(options.onRefused === undefined ? {} : { onRefused: options.onRefused }),
   };
 }
 
@@ -50,7 +61,7 @@ const sparkplugDecoders = new WeakMap<MessageContext, SparkplugDecoder>();
 function sparkplugDecoder(ctx: MessageContext): SparkplugDecoder {
   if (ctx.sparkplug) return ctx.sparkplug;
   let decoder = sparkplugDecoders.get(ctx);
-  if (!decoder) sparkplugDecoders.set(ctx, (decoder = new SparkplugDecoder()));
+  if (!decoder) sparkplugDecoders.set(ctx, (decoder = new SparkplugDecoder(ctx.sparkplugLimits)));
   return decoder;
 }
 
@@ -100,6 +111,7 @@ export async function ingestMessage(
     counters.messagesRejected++;
     counters.rejected(code);
     sink.reject(source, code, reason, payload, topic);
+    ctx.onRefused?.(code, topic);
     return;
   }
   counters.messagesAccepted++;

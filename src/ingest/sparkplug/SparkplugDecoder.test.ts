@@ -567,3 +567,44 @@ describe('docs/connectors.md, Sparkplug B', () => {
     ]);
   });
 });
+
+describe('SparkplugDecoder state bounds', () => {
+  const send = (decoder: SparkplugDecoder, topic: string, body: UPayload): SparkplugDecoded =>
+    decoder.decode(topic, encodePayload(body), match(topic), { receivedAt: NOW });
+  const birth = { seq: 0, metrics: [metric('bdSeq', 'UInt64', 1)] };
+
+  it('refuses a new edge node when every tracked one is online, and makes room from offline ones', () => {
+    const decoder = new SparkplugDecoder({ maxEdgeNodes: 2 });
+    expect(send(decoder, 'spBv1.0/g/NBIRTH/a', birth).refused).toBeUndefined();
+    expect(send(decoder, 'spBv1.0/g/NBIRTH/b', birth).refused).toBeUndefined();
+    expect(send(decoder, 'spBv1.0/g/NBIRTH/c', birth).refused).toMatchObject({
+      code: 'IMV_INGEST_SPARKPLUG_STATE_FULL',
+    });
+    expect(decoder.tracked.edgeNodes).toBe(2);
+    // a dies: its state is what gives way to c, and b keeps its session.
+    send(decoder, 'spBv1.0/g/NDEATH/a', { metrics: [metric('bdSeq', 'UInt64', 1)] });
+    expect(send(decoder, 'spBv1.0/g/NBIRTH/c', birth).refused).toBeUndefined();
+    expect(decoder.online('g', 'a')).toBeUndefined();
+    expect(decoder.online('g', 'b')).toBe(true);
+    expect(decoder.tracked.edgeNodes).toBe(2);
+  });
+
+  it('bounds devices over all edge nodes, however many names a node invents', () => {
+    const decoder = new SparkplugDecoder({ maxDevices: 3 });
+    send(decoder, 'spBv1.0/g/NBIRTH/n1', birth);
+    const refused = [];
+    for (let i = 0; i < 50; i++) {
+      const seq = i + 1;
+      const decoded = send(decoder, `spBv1.0/g/DBIRTH/n1/d${i}`, { seq, metrics: [] });
+      if (decoded.refused) refused.push(decoded.refused.code);
+    }
+    expect(decoder.tracked.devices).toBe(3);
+    expect(refused).toHaveLength(47);
+    expect(new Set(refused)).toEqual(new Set(['IMV_INGEST_SPARKPLUG_STATE_FULL']));
+    // A device that died makes room for a new one.
+    send(decoder, 'spBv1.0/g/DDEATH/n1/d0', { seq: 51, metrics: [] });
+    expect(send(decoder, 'spBv1.0/g/DBIRTH/n1/new', { seq: 52, metrics: [] }).refused).toBeUndefined();
+    expect(decoder.online('g', 'n1', 'new')).toBe(true);
+    expect(decoder.tracked.devices).toBe(3);
+  });
+});

@@ -35,6 +35,17 @@ export interface SparkplugDecoded extends DecodedMessage {
 }
 
 export const SEQUENCE_GAP = 'IMV_INGEST_SEQUENCE_GAP';
+export const STATE_FULL = 'IMV_INGEST_SPARKPLUG_STATE_FULL';
+
+/** How much session state one decoder keeps: a device inventing node or device names cannot grow it. */
+export interface SparkplugLimits {
+  /** Edge nodes tracked; default 10,000. */
+  readonly maxEdgeNodes?: number;
+  /** Devices tracked over all edge nodes; default 100,000. */
+  readonly maxDevices?: number;
+}
+
+export const DEFAULT_SPARKPLUG_LIMITS = { maxEdgeNodes: 10_000, maxDevices: 100_000 } as const;
 
 const MAX_STRING_VALUE = 4096;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -197,6 +208,19 @@ function convert(value: number | string | boolean, fm: FieldMapping, kind: Field
 
 export class SparkplugDecoder {
   readonly #nodes = new Map<string, NodeState>();
+  readonly #maxEdgeNodes: number;
+  readonly #maxDevices: number;
+  #devices = 0;
+
+  constructor(limits: SparkplugLimits = {}) {
+    this.#maxEdgeNodes = limits.maxEdgeNodes ?? DEFAULT_SPARKPLUG_LIMITS.maxEdgeNodes;
+    this.#maxDevices = limits.maxDevices ?? DEFAULT_SPARKPLUG_LIMITS.maxDevices;
+  }
+
+  /** Edge nodes and devices whose session state is kept. */
+  get tracked(): { readonly edgeNodes: number; readonly devices: number } {
+    return { edgeNodes: this.#nodes.size, devices: this.#devices };
+  }
 
   /**
    * Whether an edge node (or one of its devices) is online: true after its birth, false after its
@@ -233,8 +257,26 @@ export class SparkplugDecoder {
     const key = `${parsed.group}/${parsed.edgeNode}`;
     let node = this.#nodes.get(key);
     if (!node) {
+      if (this.#nodes.size >= this.#maxEdgeNodes && !this.#evictOfflineNode()) {
+        return refuse(
+          STATE_FULL,
+          `edge node ${parsed.edgeNode} of group ${parsed.group} is not tracked: ${this.#maxEdgeNodes} edge nodes are, all online (sparkplugMaxEdgeNodes)`,
+        );
+      }
       node = { online: false, seq: undefined, bdSeq: undefined, metrics: table(), devices: new Map() };
       this.#nodes.set(key, node);
+    }
+    if (
+      parsed.kind === 'device' &&
+      parsed.type === 'DBIRTH' &&
+      !node.devices.has(parsed.device) &&
+      this.#devices >= this.#maxDevices &&
+      !this.#evictOfflineDevice()
+    ) {
+      return refuse(
+        STATE_FULL,
+        `device ${parsed.device} of edge node ${parsed.edgeNode} is not tracked: ${this.#maxDevices} devices are, all online (sparkplugMaxDevices)`,
+      );
     }
     const warnings: SparkplugWarning[] = [];
     const points: Point[] = [];
@@ -317,6 +359,7 @@ export class SparkplugDecoder {
           rebirth ??= `DDATA from device ${parsed.device} of edge node ${parsed.edgeNode}, which has no birth certificate (DBIRTH) in this session`;
         }
         if (parsed.type === 'DBIRTH') {
+          if (!node.devices.has(parsed.device)) this.#devices++;
           device = { online: true, born: true, metrics: this.#declare(body.metrics) };
           node.devices.set(parsed.device, device);
           online(twin, true, messageTime);
@@ -376,6 +419,29 @@ export class SparkplugDecoder {
       points.push({ twin, field: fm.field, time, value: result.value });
     });
     return withRebirth({ points, rejected, warnings });
+  }
+
+  // Only state of what is offline is given up: its next birth rebuilds it. Oldest first (insertion order).
+  #evictOfflineNode(): boolean {
+    for (const [key, node] of this.#nodes) {
+      if (node.online) continue;
+      this.#nodes.delete(key);
+      this.#devices -= node.devices.size;
+      return true;
+    }
+    return false;
+  }
+
+  #evictOfflineDevice(): boolean {
+    for (const node of this.#nodes.values()) {
+      for (const [name, device] of node.devices) {
+        if (device.online) continue;
+        node.devices.delete(name);
+        this.#devices--;
+        return true;
+      }
+    }
+    return false;
   }
 
   #declare(metrics: readonly SparkplugMetric[]): MetricTable {

@@ -2,7 +2,13 @@
 // stored only as a SHA-256 digest) and the topic filters the device may publish to.
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+
+/**
+ * What a device id may be. It never contains "/", the separator of a device's own MQTT client ids
+ * (src/ingest/mqtt/authorize.ts), so one device's client ids can never be another's.
+ */
+export const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export interface DeviceInfo {
   readonly id: string;
@@ -23,6 +29,13 @@ export class DeviceStore {
 
   /** Registers a device; its secret is returned once and never stored. */
   create(id: string, topics: readonly string[]): { secret: string; info: DeviceInfo } {
+    if (!DEVICE_ID.test(id)) {
+      throw new ValidationError(
+        'IMV_REQUEST_INVALID',
+        `Device id "${id.slice(0, 140)}" must be 1–128 letters, digits, "_", ".", ":" or "-"`,
+        { path: '/id' },
+      );
+    }
     const secret = randomBytes(24).toString('base64url');
     const info: DeviceInfo = { id, topics: [...topics], created: new Date().toISOString() };
     try {
@@ -54,6 +67,13 @@ export class DeviceStore {
     if (this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes === 0) {
       throw new NotFoundError('IMV_ROUTE_NOT_FOUND', `No device ${id}`);
     }
+  }
+
+  /** A registered device by id, for a device that proved who it is otherwise (a client certificate). */
+  find(id: string): DeviceInfo | undefined {
+    const row = this.db.prepare('SELECT id, topics, created FROM devices WHERE id = ?').get(id) as
+      { id: string; topics: string; created: string } | undefined;
+    return row === undefined ? undefined : { ...row, topics: JSON.parse(row.topics) as string[] };
   }
 
   /** The device a username and password stand for, or undefined. */

@@ -1,32 +1,18 @@
-// Roles and what each may do. A token carries one role; admin ⊃ writer ⊃ reader.
-export const ROLES = ['reader', 'writer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+// Who a caller is after authentication. What each role may do is a policy (src/access/roles.ts);
+// the decision is src/access, asked once per request by auth/authorize-request.ts.
+import type { Role } from '../../access/roles.js';
 
-/** `platform` is admin over every tenant: models and token management; a prefix-scoped admin lacks it. */
-export type Permission = 'read' | 'write' | 'admin' | 'platform';
-
-const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  reader: new Set(['read']),
-  writer: new Set(['read', 'write']),
-  admin: new Set(['read', 'write', 'admin', 'platform']),
-};
-
-export function allows(principal: Pick<Principal, 'role' | 'prefixes'>, permission: Permission): boolean {
-  if (permission === 'platform' && principal.prefixes !== undefined) return false;
-  return GRANTS[principal.role].has(permission);
-}
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, isRole, roleNamed, type Role } from '../../access/roles.js';
 
 export interface Principal {
   readonly name: string;
   readonly role: Role;
-  /** How it was authenticated: a token, or anonymous local access in demo mode. */
-  readonly via: 'token' | 'demo';
-  /** The credential it was authenticated with (`token:ID`), so revoking it can close its sockets. */
+  /** How it was authenticated: a token, a person's sign-in session, or anonymous local access in demo mode. */
+  readonly via: 'token' | 'session' | 'demo';
+  /** The credential it was authenticated with (`token:ID`, `session:ID`), so revoking it can close its sockets. */
   readonly credential?: string;
   /** The identifier prefixes (tenants) it may touch; every prefix when absent. */
   readonly prefixes?: readonly string[];
+  /** The groups a person belongs to, which policies may name (`group:NAME`). */
+  readonly groups?: readonly string[];
 }

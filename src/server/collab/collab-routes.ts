@@ -2,13 +2,17 @@
 // annotations and layout drafts; /api/v1/world/me: who the caller is and whether it may edit.
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../route-deps.js';
-import type { Principal } from '../auth/roles.js';
-import { allows } from '../auth/roles.js';
+import type { AccessView } from '../../access/access-view.js';
+import { ROLES } from '../../access/roles.js';
+import { authorshipOf } from './authorship.js';
 import { scopeKey } from './CollabHub.js';
 
-/** Writers and admins edit shared documents; so does anyone in the explicit local demo, to try it out. */
-export function mayCollaborate(principal: Principal | undefined): boolean {
-  return principal !== undefined && (principal.via === 'demo' || allows(principal, 'write'));
+/**
+ * Who may edit shared documents (layout drafts, notes): whoever may write layouts — engineers,
+ * admins, and anyone in the explicit local demo, to try it out (src/access/roles.ts).
+ */
+export function mayCollaborate(access: AccessView | undefined): boolean {
+  return access?.can('write', 'layouts') ?? false;
 }
 
 export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps): Promise<void> {
@@ -16,7 +20,7 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
   app.get(
     '/api/v1/world/me',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary: 'Who the caller is: name, role, tenant prefixes, and whether it may edit shared documents',
@@ -26,8 +30,8 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
             required: ['name', 'role', 'via', 'canCollaborate'],
             properties: {
               name: { type: 'string' },
-              role: { type: 'string', enum: ['reader', 'writer', 'admin'] },
-              via: { type: 'string', enum: ['token', 'demo'] },
+              role: { type: 'string', enum: [...ROLES] },
+              via: { type: 'string', enum: ['token', 'session', 'demo'] },
               prefixes: { type: 'array', items: { type: 'string' } },
               canCollaborate: {
                 type: 'boolean',
@@ -45,7 +49,7 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
         role: principal.role,
         via: principal.via,
         ...(principal.prefixes ? { prefixes: principal.prefixes } : {}),
-        canCollaborate: mayCollaborate(principal),
+        canCollaborate: mayCollaborate(request.access),
       };
     },
   );
@@ -54,13 +58,19 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
     '/api/v1/world/collab/:room',
     {
       websocket: true,
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
+      // A room a viewer may not create, or one past the tenant's bound, is refused before the upgrade.
+      preHandler: async (request) => {
+        const principal = request.principal!;
+        collab.checkJoin(scopeKey(principal.prefixes), request.params.room, mayCollaborate(request.access));
+      },
       schema: {
         tags,
         summary:
           'WebSocket speaking the y-websocket protocol (Yjs sync + awareness) for one room: `world` holds ' +
-          'presence and annotations, `layout.{draft}` a layout draft. Readers share presence; edits need ' +
-          'write (or the local demo). Browsers pass ?access_token=.',
+          'presence and annotations, `layout.{draft}` a layout draft. Readers share presence and join ' +
+          'existing rooms; edits and new rooms need write (or the local demo). The server stamps names ' +
+          'and roles on presence and notes. Browsers pass ?access_token=.',
         params: {
           type: 'object',
           required: ['room'],
@@ -70,7 +80,13 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
     },
     (socket, request) => {
       const principal = request.principal!;
-      collab.attach(socket, scopeKey(principal.prefixes), request.params.room, mayCollaborate(principal));
+      collab.attach(socket, {
+        scope: scopeKey(principal.prefixes),
+        room: request.params.room,
+        canWrite: mayCollaborate(request.access),
+        ...(principal.credential === undefined ? {} : { credential: principal.credential }),
+        author: authorshipOf(principal),
+      });
     },
   );
 }

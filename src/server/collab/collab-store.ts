@@ -29,17 +29,20 @@ export class CollabStore {
     this.insert.run(room, Buffer.from(update.buffer, update.byteOffset, update.byteLength));
   }
 
+  /** Replaces the room's stored updates by its whole state, in one transaction. */
+  replace(room: string, state: Uint8Array): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM room_updates WHERE room = ?').run(room);
+      this.append(room, state);
+    })();
+  }
+
   /** The room's whole state as one update (empty when the room is new). */
   load(room: string): Uint8Array | undefined {
     const rows = this.select.all(room);
     if (rows.length === 0) return undefined;
     const merged = mergeUpdates(rows.map((row) => new Uint8Array(row.update)));
-    if (rows.length > COMPACT_AFTER) {
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM room_updates WHERE room = ?').run(room);
-        this.append(room, merged);
-      })();
-    }
+    if (rows.length > COMPACT_AFTER) this.replace(room, merged);
     return merged;
   }
 

@@ -1,5 +1,6 @@
 // Named layout versions in SQLite (layouts.sqlite in the data directory): immutable once saved, one
-// namespace per tenant scope so a tenant neither sees nor collides with another's versions.
+// namespace per tenant scope so a tenant neither sees nor collides with another's versions, and a
+// bounded number of them per scope.
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
@@ -42,7 +43,26 @@ export class LayoutStore {
     );`);
   }
 
-  save(scope: string, version: NewVersion): LayoutVersion {
+  /** How many versions the scope keeps. */
+  count(scope: string): number {
+    return this.db
+      .prepare<[string], { n: number }>('SELECT count(*) AS n FROM layout_versions WHERE scope = ?')
+      .get(scope)!.n;
+  }
+
+  /** Throws IMV_LAYOUT_VERSIONS_FULL when the scope already keeps `max` versions. */
+  checkRoom(scope: string, max: number): void {
+    const kept = this.count(scope);
+    if (kept >= max) {
+      throw new ConflictError(
+        'IMV_LAYOUT_VERSIONS_FULL',
+        `${kept} layout versions are kept, the most allowed (layoutMaxVersions ${max}); delete some first`,
+      );
+    }
+  }
+
+  /** Saves a version, if the scope keeps fewer than `max` (checked in the same transaction as the insert). */
+  save(scope: string, version: NewVersion, max = Infinity): LayoutVersion {
     const saved: LayoutVersion = {
       id: randomUUID(),
       name: version.name,
@@ -52,7 +72,8 @@ export class LayoutStore {
       changes: version.objects.length,
       objects: version.objects,
     };
-    try {
+    const insert = this.db.transaction(() => {
+      this.checkRoom(scope, max);
       this.db
         .prepare(
           `INSERT INTO layout_versions (scope, id, name, draft, created_by, created_at, changes, objects)
@@ -68,6 +89,9 @@ export class LayoutStore {
           saved.changes,
           JSON.stringify(saved.objects),
         );
+    });
+    try {
+      insert();
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConflictError(
@@ -101,6 +125,16 @@ export class LayoutStore {
       .get(scope, id);
     if (!row) throw new NotFoundError('IMV_LAYOUT_VERSION_NOT_FOUND', `Layout version ${id} not found`);
     return { ...summary(row), objects: JSON.parse(row.objects) as VersionObject[] };
+  }
+
+  /** Deletes a version of the scope; another scope's is "not found", like one that never existed. */
+  delete(scope: string, id: string): void {
+    const { changes } = this.db
+      .prepare('DELETE FROM layout_versions WHERE scope = ? AND id = ?')
+      .run(scope, id);
+    if (changes === 0) {
+      throw new NotFoundError('IMV_LAYOUT_VERSION_NOT_FOUND', `Layout version ${id} not found`);
+    }
   }
 
   close(): void {

@@ -58,7 +58,7 @@ export async function draftRoutes(app: FastifyInstance, { collab }: RouteDeps): 
   app.get<{ Params: { draft: string } }>(
     '/api/v1/layouts/drafts/:draft',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary:
@@ -68,8 +68,9 @@ export async function draftRoutes(app: FastifyInstance, { collab }: RouteDeps): 
     },
     async (request) => {
       const { draft } = request.params;
+      // Reading a draft nobody made answers an empty one; only editors create rooms.
       return answer(
-        collab.document(scopeKey(request.principal!.prefixes), `${DRAFT_ROOM_PREFIX}${draft}`),
+        collab.read(scopeKey(request.principal!.prefixes), `${DRAFT_ROOM_PREFIX}${draft}`),
         draft,
       );
     },
@@ -79,7 +80,7 @@ export async function draftRoutes(app: FastifyInstance, { collab }: RouteDeps): 
     '/api/v1/layouts/drafts/:draft',
     {
       // Whoever may edit a draft in the world page may edit it here (writers, admins, the local demo).
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary:
@@ -104,7 +105,7 @@ export async function draftRoutes(app: FastifyInstance, { collab }: RouteDeps): 
     },
     async (request) => {
       const principal = request.principal!;
-      if (!mayCollaborate(principal)) {
+      if (!mayCollaborate(request.access)) {
         throw new AuthError('IMV_AUTH_FORBIDDEN', `Role ${principal.role} may not edit layout drafts`);
       }
       const { draft } = request.params;
@@ -128,7 +129,13 @@ export async function draftRoutes(app: FastifyInstance, { collab }: RouteDeps): 
           }
         }
       }
-      const doc = collab.document(scopeKey(principal.prefixes), `${DRAFT_ROOM_PREFIX}${draft}`);
+      const scope = scopeKey(principal.prefixes);
+      const room = `${DRAFT_ROOM_PREFIX}${draft}`;
+      const doc = collab.document(scope, room);
+      // Dropping overrides is always accepted, so a full draft can be made room in.
+      if (edits.some(([, fields]) => fields !== null)) {
+        collab.ensureSpace(scope, room, JSON.stringify(request.body).length);
+      }
       const editor = new DraftDoc(doc, `http:${principal.name}`);
       try {
         doc.transact(() => {

@@ -21,6 +21,7 @@ import { PROBLEM_CONTENT_TYPE } from '../problem.js';
 import { DEMO_PLANT_FILE } from '../studies/study-routes.js';
 import { draftRoutes } from './draft-routes.js';
 import { LayoutStore } from './LayoutStore.js';
+import { edgeLimitsOf } from '../edge-limits.js';
 
 const tags = ['layouts'];
 const idParams = {
@@ -83,18 +84,21 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     deps.dataDir === undefined ? ':memory:' : join(deps.dataDir, 'layouts.sqlite'),
   );
   app.addHook('onClose', async () => store.close());
+  const maxVersions = edgeLimitsOf(deps.edgeLimits).layoutMaxVersions;
   await draftRoutes(app, deps);
 
   app.post<{ Body: SaveBody }>(
     '/api/v1/layouts/versions',
     {
-      // Whoever may edit a draft may save it (writers, admins, the local demo): checked below.
-      config: { permission: 'read' },
+      // Whoever may edit a draft may save it (writers, admins, the local demo, which exists to try design
+      // mode): checked below. Versions are bounded per tenant scope; deleting one needs write.
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary:
           'Save a named, immutable layout version from a design draft as its collaboration room holds it now ' +
-          '(needs write, or the local demo). Answers 201 with the version.',
+          '(needs write, or the local demo). Answers 201 with the version; 409 IMV_LAYOUT_VERSIONS_FULL once ' +
+          'your tenant keeps layoutMaxVersions versions.',
         body: {
           type: 'object',
           required: ['name', 'draft'],
@@ -119,11 +123,13 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     },
     async (request, reply) => {
       const principal = request.principal!;
-      if (!mayCollaborate(principal)) {
+      if (!mayCollaborate(request.access)) {
         throw new AuthError('IMV_AUTH_FORBIDDEN', `Role ${principal.role} may not save layout versions`);
       }
       const { name, draft } = request.body;
       const scope = scopeKey(principal.prefixes);
+      // Refused before the draft and the plant are read; save() checks again as it inserts.
+      store.checkRoom(scope, maxVersions);
       const plain = readDraft(deps.collab.document(scope, `${DRAFT_ROOM_PREFIX}${draft}`));
       if (draftChangeCount(plain) === 0) {
         throw new ConflictError('IMV_LAYOUT_DRAFT_EMPTY', `Draft "${draft}" has no changes to save`, {
@@ -139,7 +145,11 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
           { path: '/draft' },
         );
       }
-      const version = store.save(scope, { name: name.trim(), draft, createdBy: principal.name, objects });
+      const version = store.save(
+        scope,
+        { name: name.trim(), draft, createdBy: principal.name, objects },
+        maxVersions,
+      );
       request.log.info(
         { layoutVersion: version.id, name: version.name, by: principal.name },
         'layout version saved',
@@ -152,7 +162,7 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   app.get(
     '/api/v1/layouts/versions',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary: 'List saved layout versions, newest first (without their objects)',
@@ -172,7 +182,7 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   app.get<{ Params: { id: string } }>(
     '/api/v1/layouts/versions/:id',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary: 'A layout version with each object it changes, adds or removes',
@@ -183,10 +193,32 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     async (request) => store.get(scopeKey(request.principal!.prefixes), request.params.id),
   );
 
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/layouts/versions/:id',
+    {
+      config: { permission: 'layouts:write' },
+      schema: {
+        tags,
+        summary:
+          'Delete a layout version of your tenant (needs write; studies already started from it keep their ' +
+          'results). Answers 204; 404 for a version that is not yours.',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      store.delete(scopeKey(request.principal!.prefixes), request.params.id);
+      request.log.info(
+        { layoutVersion: request.params.id, by: request.principal!.name },
+        'layout version deleted',
+      );
+      return reply.code(204).send();
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/layouts/versions/:id/compare',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags,
         summary:
@@ -205,7 +237,7 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
   app.post<{ Params: { id: string }; Body: StudyBody | undefined }>(
     '/api/v1/layouts/versions/:id/study',
     {
-      config: { permission: 'write' },
+      config: { permission: 'layouts:write' },
       schema: {
         tags,
         summary:
@@ -248,7 +280,13 @@ export async function layoutRoutes(app: FastifyInstance, deps: RouteDeps): Promi
         url: '/api/v1/studies',
         headers: {
           'content-type': 'application/json',
-          ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+          // The caller's credentials as they came: a bearer token, or a session cookie with its CSRF proof.
+          ...Object.fromEntries(
+            ['authorization', 'cookie', 'origin', 'host', 'x-csrf-token'].flatMap((name) => {
+              const value = request.headers[name];
+              return typeof value === 'string' ? [[name, value]] : [];
+            }),
+          ),
         },
         remoteAddress: request.ip,
         payload: {

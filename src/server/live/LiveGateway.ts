@@ -1,7 +1,8 @@
 // Fans bus events out to WebSocket subscribers, each with its own filters.
 import type { WebSocket } from 'ws';
 import type { EventBus } from '../../bus/bus.js';
-import { ValidationError, isImverseError } from '../../core/errors.js';
+import { ImverseError, ValidationError, isImverseError } from '../../core/errors.js';
+import type { RefusalCounter } from '../../core/refusals.js';
 import { normalizeIdentifier } from '../../core/id.js';
 import {
   EVENT_TYPES,
@@ -11,13 +12,24 @@ import {
   type LiveServerMessage,
 } from '../../core/wire.js';
 import type { TwinGraph } from '../../twin/TwinGraph.js';
+import { CredentialSockets } from '../credential-sockets.js';
 import type { Metrics } from '../metrics.js';
 import { matches, type ResolvedFilter } from './filter.js';
 
 /** A viewer that cannot keep up loses events rather than holding the server's memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
-const KNOWN_TYPES = new Set<string>(Object.values(EVENT_TYPES));
+/**
+ * The only events a viewer is sent: changes to twins, relationships and models. Security events
+ * (sign-ins, revocations, refusals) travel on the same bus and must never reach a viewer.
+ */
+const FORWARDED_TYPES: readonly EventType[] = Object.values(EVENT_TYPES);
+const KNOWN_TYPES = new Set<string>(FORWARDED_TYPES);
+
+export interface LiveGatewayOptions {
+  /** Subscriptions one connection may hold (config `liveMaxSubscriptions`). */
+  readonly maxSubscriptions: number;
+  readonly refusals?: RefusalCounter;
+}
 
 interface Subscription {
   filter: ResolvedFilter;
@@ -29,6 +41,11 @@ interface Connection {
   /** The graph as this viewer may see it: its tenants' prefixes. */
   readonly graph: TwinGraph;
   readonly subscriptions: Map<string, Subscription>;
+  /**
+   * Subscriptions being resolved (a subtree is read from the store): counted against the limit before
+   * the first await, so many subscribe messages arriving at once cannot all pass the check.
+   */
+  readonly pending: Set<string>;
   /** Events skipped since the viewer fell behind; told to it once it catches up. */
   dropped: number;
 }
@@ -36,33 +53,49 @@ interface Connection {
 export class LiveGateway {
   private readonly connections = new Set<Connection>();
   private readonly unsubscribe: () => void;
+  private readonly credentials: CredentialSockets;
 
   constructor(
     bus: EventBus,
     private readonly metrics: Metrics,
+    private readonly options: LiveGatewayOptions,
   ) {
-    this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
+    this.unsubscribe = bus.subscribe((event) => this.dispatch(event), { types: FORWARDED_TYPES });
+    this.credentials = new CredentialSockets(bus, options.refusals);
   }
 
-  attach(socket: WebSocket, graph: TwinGraph): void {
-    const connection: Connection = { socket, graph, subscriptions: new Map(), dropped: 0 };
+  /** `credential` is the principal's (`token:ID`): revoking it closes this socket. */
+  attach(socket: WebSocket, graph: TwinGraph, credential: string | undefined): void {
+    const connection: Connection = {
+      socket,
+      graph,
+      subscriptions: new Map(),
+      pending: new Set(),
+      dropped: 0,
+    };
     this.connections.add(connection);
     this.metrics.liveConnections.inc();
     socket.on('message', (data, isBinary) => {
+      // A socket being closed (its credential revoked) is not served any more.
+      if (socket.readyState !== socket.OPEN) return;
       void this.receive(connection, isBinary ? '' : data.toString());
     });
     socket.on('close', () => {
       this.connections.delete(connection);
       this.metrics.liveConnections.dec();
     });
+    this.credentials.track(socket, credential);
   }
 
   close(): void {
     this.unsubscribe();
+    this.credentials.dispose();
     for (const connection of this.connections) connection.socket.close(1001, 'server shutting down');
   }
 
   private dispatch(event: ImverseEvent): void {
+    // The bus subscription already asks for these types only; a bus adapter that ignored it must not leak.
+    if (!KNOWN_TYPES.has(event.type)) return;
     const subtreeChanged =
       event.type === EVENT_TYPES.twinsImported ||
       ((event.type === EVENT_TYPES.relationshipCreated || event.type === EVENT_TYPES.relationshipDeleted) &&
@@ -120,20 +153,14 @@ export class LiveGateway {
         send(connection.socket, { type: 'pong' });
       } else if (type === 'subscribe') {
         const key = subscriptionId(id);
-        if (
-          !connection.subscriptions.has(key) &&
-          connection.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION
-        ) {
-          throw new ValidationError(
-            'IMV_REQUEST_INVALID',
-            `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions`,
-            {
-              path: '/id',
-            },
-          );
-        }
         const request = checkFilter(filter);
-        connection.subscriptions.set(key, { request, filter: await this.resolve(connection.graph, request) });
+        this.reserve(connection, key);
+        try {
+          const resolved = await this.resolve(connection.graph, request);
+          connection.subscriptions.set(key, { request, filter: resolved });
+        } finally {
+          connection.pending.delete(key);
+        }
         send(connection.socket, { type: 'subscribed', id: key });
       } else if (type === 'unsubscribe') {
         const key = subscriptionId(id);
@@ -147,6 +174,7 @@ export class LiveGateway {
     } catch (error) {
       const code = isImverseError(error) ? error.code : 'IMV_INTERNAL';
       const text = isImverseError(error) ? error.message : 'internal error';
+      if (isImverseError(error)) this.options.refusals?.count('ws', code);
       send(connection.socket, {
         type: 'error',
         code,
@@ -154,6 +182,24 @@ export class LiveGateway {
         ...(typeof id === 'string' ? { id } : {}),
       });
     }
+  }
+
+  /** Takes a place for a subscription, synchronously: the check and the reservation are one step. */
+  private reserve(connection: Connection, key: string): void {
+    const { subscriptions, pending } = connection;
+    if (pending.has(key)) {
+      throw new ValidationError('IMV_REQUEST_INVALID', `Subscription "${key}" is still being set up`, {
+        path: '/id',
+      });
+    }
+    if (!subscriptions.has(key) && subscriptions.size + pending.size >= this.options.maxSubscriptions) {
+      throw new ImverseError(
+        'IMV_LIVE_SUBSCRIPTION_LIMIT',
+        `At most ${this.options.maxSubscriptions} subscriptions per connection`,
+        { path: '/id' },
+      );
+    }
+    pending.add(key);
   }
 
   private async resolve(graph: TwinGraph, request: LiveFilter): Promise<ResolvedFilter> {

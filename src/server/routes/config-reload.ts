@@ -19,7 +19,7 @@ export async function configReloadRoutes(
   app.get(
     '/api/v1/ingest/reload',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'devices:read' },
       schema: {
         tags,
         summary:
@@ -33,7 +33,7 @@ export async function configReloadRoutes(
   app.post(
     '/api/v1/ingest/reload',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'devices:write' },
       schema: {
         tags,
         summary:

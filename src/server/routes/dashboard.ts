@@ -114,7 +114,7 @@ export async function dashboardRoutes(app: FastifyInstance, { history }: RouteDe
   app.get<{ Querystring: KpiQuery }>(
     '/api/v1/world/kpis',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags: ['world'],
         summary:

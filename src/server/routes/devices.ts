@@ -9,7 +9,7 @@ export async function deviceRoutes(app: FastifyInstance, { devices }: RouteDeps)
   app.get(
     '/api/v1/devices',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'devices:read' },
       schema: { tags, summary: 'List MQTT devices (never their secrets)' },
     },
     async () => ({ value: devices.list(), continuationToken: null }),
@@ -18,7 +18,7 @@ export async function deviceRoutes(app: FastifyInstance, { devices }: RouteDeps)
   app.post<{ Body: { id: string; topics: string[] } }>(
     '/api/v1/devices',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'devices:write' },
       schema: {
         tags,
         summary:
@@ -47,7 +47,7 @@ export async function deviceRoutes(app: FastifyInstance, { devices }: RouteDeps)
   app.delete<{ Params: { id: string } }>(
     '/api/v1/devices/:id',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'devices:write' },
       schema: { tags, summary: 'Remove a device: it can no longer connect' },
     },
     async (request, reply) => {

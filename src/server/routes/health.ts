@@ -30,8 +30,12 @@ export async function healthRoutes(app: FastifyInstance, { metrics, ready }: Rou
   app.get(
     '/metrics',
     {
-      config: { permission: 'read' },
-      schema: { tags, summary: 'Prometheus metrics (text exposition format)' },
+      config: { permission: 'metrics:read' },
+      schema: {
+        tags,
+        summary:
+          'Prometheus metrics (text exposition format): platform-wide, so not for a token limited to prefixes',
+      },
     },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);

@@ -20,7 +20,7 @@ export async function ingestRoutes(
   app.post<{ Body: unknown }>(
     '/api/v1/ingest',
     {
-      config: { permission: 'write' },
+      config: { permission: 'history:write' },
       schema: {
         tags,
         summary:
@@ -81,10 +81,12 @@ export async function ingestRoutes(
   app.get<{ Querystring: { source?: string; code?: string; before?: number; limit?: number } }>(
     '/api/v1/ingest/dead-letters',
     {
-      config: { permission: 'read' },
+      config: { permission: 'dead-letters:read' },
       schema: {
         tags,
-        summary: 'Refused device messages and points, newest first (page back with before=<id>)',
+        summary:
+          'Refused device messages and points, newest first (page back with before=<id>). A token limited to ' +
+          'prefixes sees only the letters of twins under them.',
         querystring: {
           type: 'object',
           properties: {
@@ -98,15 +100,22 @@ export async function ingestRoutes(
     },
     async (request) => {
       const { limit = 100, ...filter } = request.query;
-      return { value: deadLetters.list({ ...filter, limit }) };
+      const { prefixes } = request.graph.scope;
+      return {
+        value: deadLetters.list({ ...filter, ...(prefixes === undefined ? {} : { prefixes }), limit }),
+      };
     },
   );
 
   app.get(
     '/api/v1/ingest/stats',
     {
-      config: { permission: 'read' },
-      schema: { tags, summary: 'Per-connector counters and connection states' },
+      config: { permission: 'metrics:read' },
+      schema: {
+        tags,
+        summary:
+          'Per-connector counters and connection states: platform-wide, so not for a token limited to prefixes',
+      },
     },
     async () => ingestStats(),
   );

@@ -2,15 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../route-deps.js';
 import { LiveGateway } from '../live/LiveGateway.js';
+import { socketSettings } from '../socket-settings.js';
 
-export async function liveRoutes(app: FastifyInstance, { bus, metrics }: RouteDeps): Promise<void> {
-  const gateway = new LiveGateway(bus, metrics);
+export async function liveRoutes(
+  app: FastifyInstance,
+  { bus, metrics, refusals, sockets }: RouteDeps,
+): Promise<void> {
+  const gateway = new LiveGateway(bus, metrics, {
+    maxSubscriptions: socketSettings(sockets).liveMaxSubscriptions,
+    refusals,
+  });
   app.addHook('onClose', async () => gateway.close());
   app.get(
     '/api/v1/live',
     {
       websocket: true,
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags: ['live'],
         summary:
@@ -18,6 +25,6 @@ export async function liveRoutes(app: FastifyInstance, { bus, metrics }: RouteDe
           'receive {"type":"event","subscription":"s1","event":CloudEvent}. Browsers pass ?access_token=.',
       },
     },
-    (socket, request) => gateway.attach(socket, request.graph),
+    (socket, request) => gateway.attach(socket, request.graph, request.principal!.credential),
   );
 }

@@ -10,7 +10,7 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
   app.get<{ Querystring: { includeModelDefinition?: boolean } }>(
     '/api/v1/models',
     {
-      config: { permission: 'read' },
+      config: { permission: 'model:read' },
       schema: {
         tags,
         summary: 'List models',
@@ -32,7 +32,7 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
   app.post<{ Body: unknown }>(
     '/api/v1/models',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'model:write' },
       schema: {
         tags,
         summary: 'Upload DTDL interfaces: one document, or an array of them (all or nothing)',
@@ -51,13 +51,16 @@ export async function modelRoutes(app: FastifyInstance, { graph }: RouteDeps): P
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/models/:id',
-    { config: { permission: 'read' }, schema: { tags, summary: 'Read a model (with its DTDL)' } },
+    { config: { permission: 'model:read' }, schema: { tags, summary: 'Read a model (with its DTDL)' } },
     async (request) => summary(graph.getModel(request.params.id), true),
   );
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/models/:id',
-    { config: { permission: 'platform' }, schema: { tags, summary: 'Delete a model no twin or model uses' } },
+    {
+      config: { permission: 'model:write' },
+      schema: { tags, summary: 'Delete a model no twin or model uses' },
+    },
     async (request, reply) => {
       await graph.deleteModel(request.params.id);
       reply.code(204);

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { LOCALE_NAMES, LOCALE_STORAGE_KEY, requestLocale } from '../../core/i18n.js';
 import { START_PAGE_MESSAGES } from './start-page-messages.js';
 import type { RouteDeps } from '../route-deps.js';
+import { signInGate } from '../people/people-routes.js';
+import { contentSecurityPolicy, scriptNonce } from '../security-headers.js';
 
 const START_PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 /** The start page links it; the world page's bundle has it built in (web/src/style.css). */
@@ -61,10 +63,12 @@ async function sendBuiltPage(reply: FastifyReply, file: string, page: string): P
 /** JSON safe inside an inline <script>: no `</script>` or `<!--` can end it early. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Promise<void> {
+export async function pageRoutes(app: FastifyInstance, { demo, people }: RouteDeps): Promise<void> {
   const startPage = START_PAGE.replace('__IMVERSE_DEMO__', demo ? 'true' : 'false');
   const page = { config: { permission: 'public' as const }, schema: { hide: true } };
-  app.get('/', page, async (request, reply) => {
+  // The pages themselves (not their styles and scripts) send a visitor who is not signed in to /signin.
+  const personal = { ...page, onRequest: signInGate(people, demo) };
+  app.get('/', personal, async (request, reply) => {
     const locale = requestLocale(
       (request.query as { lang?: unknown }).lang,
       request.headers['accept-language'],
@@ -74,6 +78,9 @@ export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Pro
       .header('cache-control', 'no-cache')
       .header('vary', 'accept-language')
       .header('content-language', locale);
+    // Its one inline script runs by this response's nonce; the policy refuses any other inline script.
+    const nonce = scriptNonce();
+    reply.header('content-security-policy', contentSecurityPolicy(nonce));
     const i18n = {
       locale,
       storageKey: LOCALE_STORAGE_KEY,
@@ -82,17 +89,18 @@ export async function pageRoutes(app: FastifyInstance, { demo }: RouteDeps): Pro
     };
     return startPage
       .replace('__IMVERSE_I18N__', () => scriptJson(i18n))
-      .replace('<html lang="en">', `<html lang="${locale}">`);
+      .replace('<html lang="en">', `<html lang="${locale}">`)
+      .replace('<script type="module">', `<script type="module" nonce="${nonce}">`);
   });
   app.get('/theme.css', page, async (_request, reply) => {
     reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache');
     return THEME;
   });
   for (const path of ['/world', '/world/']) {
-    app.get(path, page, (_request, reply) => sendBuiltPage(reply, 'index.html', '3D world'));
+    app.get(path, personal, (_request, reply) => sendBuiltPage(reply, 'index.html', '3D world'));
   }
   // Its assets are the bundle's, under /world/assets/ like the world's (web/vite.config.ts).
-  app.get('/dashboard', page, (_request, reply) => sendBuiltPage(reply, 'dashboard.html', 'dashboard'));
+  app.get('/dashboard', personal, (_request, reply) => sendBuiltPage(reply, 'dashboard.html', 'dashboard'));
   app.get<{ Params: { name: string } }>('/world/assets/:name', page, async (request, reply) => {
     const { name } = request.params;
     const type = CONTENT_TYPES[extname(name)];

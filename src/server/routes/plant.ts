@@ -19,7 +19,7 @@ export async function plantRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/plant/apply',
     {
       bodyLimit: MAX_PLANT_BYTES,
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags: ['twins'],
         summary:

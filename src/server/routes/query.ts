@@ -6,7 +6,7 @@ export async function queryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { query?: string; pageSize?: number; continuationToken?: string } }>(
     '/api/v1/query',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags: ['query'],
         summary: "Run a query, e.g. SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL('dtmi:imverse:Station;1')",

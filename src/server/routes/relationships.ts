@@ -26,7 +26,7 @@ export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
     }>(
       path,
       {
-        config: { permission: 'read' },
+        config: { permission: 'twin:read' },
         schema: {
           tags,
           summary: direction === 'out' ? 'Relationships from the twin' : 'Relationships to the twin',
@@ -47,7 +47,10 @@ export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: RelParams }>(
     '/api/v1/twins/:id/relationships/:relId',
-    { config: { permission: 'read' }, schema: { tags, summary: 'Read a relationship', params: relParams } },
+    {
+      config: { permission: 'twin:read' },
+      schema: { tags, summary: 'Read a relationship', params: relParams },
+    },
     async (request, reply) => {
       const doc = await request.graph.getRelationship(request.params.id, request.params.relId);
       reply.header('etag', doc.$etag);
@@ -58,7 +61,7 @@ export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
   app.put<{ Params: RelParams; Body: unknown }>(
     '/api/v1/twins/:id/relationships/:relId',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: 'Create or replace a relationship ($relationshipName, $targetId and its properties)',
@@ -82,7 +85,7 @@ export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
   app.patch<{ Params: RelParams; Body: unknown }>(
     '/api/v1/twins/:id/relationships/:relId',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: "Update a relationship's properties with a JSON Patch",
@@ -106,7 +109,7 @@ export async function relationshipRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: RelParams }>(
     '/api/v1/twins/:id/relationships/:relId',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: { tags, summary: 'Delete a relationship', params: relParams, headers: preconditionHeaders },
     },
     async (request, reply) => {

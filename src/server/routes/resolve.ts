@@ -10,7 +10,7 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { '*': string } }>(
     '/api/v1/resolve/*',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags: ['identity'],
         summary:

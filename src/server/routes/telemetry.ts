@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import type { Bucket, HistoryStore, Sample } from '../../history/store.js';
 import type { RouteDeps } from '../route-deps.js';
+import { edgeLimitsOf, type EdgeLimits } from '../edge-limits.js';
+import { csvCell } from '../csv.js';
 import { idParam } from './schemas.js';
 import { parseDuration, parseTime } from './time-params.js';
 
@@ -18,13 +20,15 @@ interface TelemetryQuery {
   format?: 'json' | 'csv';
 }
 
-export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDeps): Promise<void> {
+export async function telemetryRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { history } = deps;
+  const limits = edgeLimitsOf(deps.edgeLimits);
   const tags = ['history'];
   await retentionRoute(app, history);
   app.get<{ Params: { id: string }; Querystring: TelemetryQuery }>(
     '/api/v1/twins/:id/telemetry',
     {
-      config: { permission: 'read' },
+      config: { permission: 'history:read' },
       schema: {
         tags,
         summary:
@@ -48,10 +52,7 @@ export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDe
       const twin = await request.graph.getTwin(request.params.id);
       const query = request.query;
       if (query.field === undefined) return { twin: twin.id, fields: await history.fields(twin.id) };
-      const fields = query.field
-        .split(',')
-        .map((f) => f.trim())
-        .filter((f) => f !== '');
+      const fields = fieldList(query.field, '/query/field', limits);
       const to = query.to === undefined ? Date.now() : parseTime(query.to, '/query/to');
       const from = query.from === undefined ? to - DEFAULT_WINDOW_MS : parseTime(query.from, '/query/from');
       if (from > to) {
@@ -60,14 +61,10 @@ export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDe
         });
       }
       const width = query.bucket === undefined ? undefined : parseDuration(query.bucket, '/query/bucket');
-      const series = await Promise.all(
-        fields.map(async (field) => {
-          const key = { twin: twin.id, field };
-          return width === undefined
-            ? { field, samples: await history.range(key, from, to, query.limit ?? 10_000) }
-            : { field, bucket: width, buckets: await history.buckets(key, from, to, width) };
-        }),
-      );
+      const series =
+        width === undefined
+          ? await rawSeries(history, twin.id, fields, from, to, query.limit ?? 10_000, limits)
+          : await bucketSeries(history, twin.id, fields, from, to, width, limits);
       if (query.format === 'csv') {
         reply
           .type('text/csv; charset=utf-8')
@@ -81,7 +78,7 @@ export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDe
   app.get<{ Params: { id: string }; Querystring: { fields?: string } }>(
     '/api/v1/twins/:id/telemetry/latest',
     {
-      config: { permission: 'read' },
+      config: { permission: 'history:read' },
       schema: {
         tags,
         summary: 'The latest sample of each field (all fields with history when none are named)',
@@ -91,7 +88,9 @@ export async function telemetryRoutes(app: FastifyInstance, { history }: RouteDe
     },
     async (request) => {
       const twin = await request.graph.getTwin(request.params.id);
-      const fields = request.query.fields?.split(',').map((f) => f.trim()) ?? (await history.fields(twin.id));
+      const named = request.query.fields;
+      const fields =
+        named === undefined ? await history.fields(twin.id) : fieldList(named, '/query/fields', limits);
       const latest = await latestOf(history, twin.id, fields);
       return { twin: twin.id, latest };
     },
@@ -102,7 +101,7 @@ export async function retentionRoute(app: FastifyInstance, history: HistoryStore
   app.put<{ Params: { id: string }; Body: { field?: string; days: number | null } }>(
     '/api/v1/twins/:id/telemetry/retention',
     {
-      config: { permission: 'write' },
+      config: { permission: 'history:write' },
       schema: {
         tags: ['history'],
         summary:
@@ -143,7 +142,97 @@ async function latestOf(
   return out;
 }
 
-type Series = { field: string; samples?: Sample[]; buckets?: Bucket[] };
+type Series = { field: string; bucket?: number; samples?: Sample[]; buckets?: Bucket[] };
+
+/** The distinct fields a request names, at most telemetryMaxFields: a repeated name is read once. */
+function fieldList(text: string, path: string, limits: EdgeLimits): string[] {
+  const fields = [
+    ...new Set(
+      text
+        .split(',')
+        .map((f) => f.trim())
+        .filter((f) => f !== ''),
+    ),
+  ];
+  if (fields.length > limits.telemetryMaxFields) {
+    throw new ValidationError(
+      'IMV_TELEMETRY_FIELDS_TOO_MANY',
+      `${fields.length} distinct fields named; one request may name at most ${limits.telemetryMaxFields}`,
+      { path },
+    );
+  }
+  return fields;
+}
+
+function tooLarge(what: string): ValidationError {
+  return new ValidationError('IMV_TELEMETRY_TOO_LARGE', `The answer would hold ${what}`, { path: '/query' });
+}
+
+/**
+ * Raw samples, read one field after another with what is left of the answer's budget, so no read
+ * fetches more than the budget allows: a request that would exceed it is refused, never truncated.
+ */
+async function rawSeries(
+  history: HistoryStore,
+  twin: string,
+  fields: readonly string[],
+  from: number,
+  to: number,
+  limit: number,
+  limits: EdgeLimits,
+): Promise<Series[]> {
+  const series: Series[] = [];
+  let points = 0;
+  let bytes = 0;
+  for (const field of fields) {
+    const left = limits.telemetryMaxPoints - points;
+    const samples = await history.range({ twin, field }, from, to, Math.min(limit, left + 1));
+    points += samples.length;
+    if (points > limits.telemetryMaxPoints) {
+      throw tooLarge(`more than ${limits.telemetryMaxPoints} samples (telemetryMaxPoints)`);
+    }
+    for (const sample of samples) bytes += valueBytes(sample.value);
+    if (bytes > limits.telemetryMaxBytes) {
+      throw tooLarge(`more than ${limits.telemetryMaxBytes} bytes of values (telemetryMaxBytes)`);
+    }
+    series.push({ field, samples });
+  }
+  return series;
+}
+
+/** Buckets: their number is known from the window before anything is read. */
+async function bucketSeries(
+  history: HistoryStore,
+  twin: string,
+  fields: readonly string[],
+  from: number,
+  to: number,
+  width: number,
+  limits: EdgeLimits,
+): Promise<Series[]> {
+  const possible = fields.length * Math.ceil((to - from) / width);
+  if (possible > limits.telemetryMaxPoints) {
+    throw tooLarge(
+      `up to ${possible} buckets (${fields.length} field(s) × ${Math.ceil((to - from) / width)}); ` +
+        `the limit is ${limits.telemetryMaxPoints} (telemetryMaxPoints): choose a wider bucket or a shorter window`,
+    );
+  }
+  const series: Series[] = [];
+  let bytes = 0;
+  for (const field of fields) {
+    const buckets = await history.buckets({ twin, field }, from, to, width);
+    for (const bucket of buckets) bytes += BUCKET_BYTES + valueBytes(bucket.last);
+    if (bytes > limits.telemetryMaxBytes) {
+      throw tooLarge(`more than ${limits.telemetryMaxBytes} bytes of values (telemetryMaxBytes)`);
+    }
+    series.push({ field, bucket: width, buckets });
+  }
+  return series;
+}
+
+/** What a value adds to the answer, roughly: its text for strings, a number's width otherwise. */
+const valueBytes = (value: unknown): number => (typeof value === 'string' ? value.length + 2 : 24);
+const BUCKET_BYTES = 96;
 
 function toCsv(series: Series[]): string {
   const lines: string[] = [];
@@ -152,18 +241,15 @@ function toCsv(series: Series[]): string {
   for (const s of series) {
     for (const b of s.buckets ?? []) {
       lines.push(
-        [s.field, iso(b.time), b.count, b.min ?? '', b.max ?? '', b.avg ?? '', csvValue(b.last)].join(','),
+        [csvCell(s.field), iso(b.time), b.count, b.min ?? '', b.max ?? '', b.avg ?? '', csvCell(b.last)].join(
+          ',',
+        ),
       );
     }
     for (const p of s.samples ?? [])
-      lines.push([s.field, iso(p.time), csvValue(p.value), p.quality ?? 'good'].join(','));
+      lines.push([csvCell(s.field), iso(p.time), csvCell(p.value), csvCell(p.quality ?? 'good')].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function csvValue(value: unknown): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}

@@ -1,19 +1,50 @@
 // /api/v1/tokens: administrators create, list and revoke bearer tokens.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthError, ValidationError } from '../../core/errors.js';
+import { makeEvent } from '../../core/events.js';
+import { SECURITY_EVENT_TYPES, type SecurityEventData, type SecurityEventType } from '../../core/wire.js';
+import { tokenExpiry } from '../auth/token-expiry.js';
 import { prefixProblem } from '../../twin/TenantScope.js';
-import { ROLES, type Role } from '../auth/roles.js';
+import { ROLES, roleNamed, type Role } from '../auth/roles.js';
+import { LEGACY_ROLES } from '../../access/roles.js';
 import type { RouteDeps } from '../route-deps.js';
 
-export async function tokenRoutes(app: FastifyInstance, { tokens }: RouteDeps): Promise<void> {
+export async function tokenRoutes(app: FastifyInstance, { tokens, bus }: RouteDeps): Promise<void> {
   const tags = ['security'];
+  /** Tells the audit log, and the live sockets (which close a revoked token's connections). */
+  const announce = (type: SecurityEventType, request: FastifyRequest, id: string, action: string) =>
+    bus.publish([
+      makeEvent<SecurityEventData>(type, {
+        actor: request.principal?.name ?? 'anonymous',
+        credential: `token:${id}`,
+        action,
+        target: id,
+        source: request.ip,
+        result: 'ok',
+      }),
+    ]);
+
   app.get(
     '/api/v1/tokens',
-    { config: { permission: 'platform' }, schema: { tags, summary: 'List tokens (never their secrets)' } },
+    {
+      config: { permission: 'platform' },
+      schema: {
+        tags,
+        summary: 'List tokens (never their secrets), with their expiry and when each was last used',
+      },
+    },
     async () => ({ value: tokens.list(), continuationToken: null }),
   );
 
-  app.post<{ Body: { name: string; role: Role; prefixes?: string[] } }>(
+  app.post<{
+    Body: {
+      name: string;
+      role: Role | keyof typeof LEGACY_ROLES;
+      prefixes?: string[];
+      expiresIn?: string;
+      expires?: string;
+    };
+  }>(
     '/api/v1/tokens',
     {
       config: { permission: 'admin' },
@@ -21,28 +52,38 @@ export async function tokenRoutes(app: FastifyInstance, { tokens }: RouteDeps): 
         tags,
         summary:
           'Create a token, optionally limited to identifier prefixes (tenants); its secret is returned once. ' +
-          'An admin limited to prefixes can only create tokens within them.',
+          'An admin limited to prefixes can only create tokens within them. ' +
+          'It expires after `expiresIn` (e.g. 90d, 12h) or at `expires` (ISO 8601), or never.',
         body: {
           type: 'object',
           required: ['name', 'role'],
           additionalProperties: false,
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 100 },
-            role: { type: 'string', enum: [...ROLES] },
+            role: { type: 'string', enum: [...ROLES, ...Object.keys(LEGACY_ROLES)] },
             prefixes: {
               type: 'array',
               minItems: 1,
               maxItems: 100,
               items: { type: 'string', minLength: 1, maxLength: 100 },
             },
+            expiresIn: { type: 'string', maxLength: 20, description: 'e.g. 90d, 12h, 30m, 3600s' },
+            expires: { type: 'string', maxLength: 40, description: 'e.g. 2027-01-31T00:00:00Z' },
           },
         },
       },
     },
     async (request, reply) => {
       const prefixes = checkPrefixes(request.body.prefixes, request.principal?.prefixes);
-      const { token, info } = tokens.create(request.body.name, request.body.role, prefixes);
+      const expires = tokenExpiry(request.body, Date.now());
+      const { token, info } = tokens.create(
+        request.body.name,
+        roleNamed(request.body.role)!,
+        prefixes,
+        expires,
+      );
       request.log.info({ tokenId: info.id, role: info.role, by: request.principal?.name }, 'token created');
+      await announce(SECURITY_EVENT_TYPES.tokenCreated, request, info.id, 'token.create');
       reply.code(201);
       return { ...info, token };
     },
@@ -54,6 +95,7 @@ export async function tokenRoutes(app: FastifyInstance, { tokens }: RouteDeps): 
     async (request, reply) => {
       tokens.revoke(request.params.id);
       request.log.info({ tokenId: request.params.id, by: request.principal?.name }, 'token revoked');
+      await announce(SECURITY_EVENT_TYPES.credentialRevoked, request, request.params.id, 'token.revoke');
       reply.code(204);
     },
   );

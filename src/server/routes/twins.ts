@@ -11,7 +11,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { model?: string; pageSize?: number; continuationToken?: string } }>(
     '/api/v1/twins',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags,
         summary: 'List twins, optionally of one model (following extends)',
@@ -25,7 +25,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Record<string, unknown> }>(
     '/api/v1/twins',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: 'Create a twin; the body carries its $dtId and $metadata.$model',
@@ -43,7 +43,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: IdParams }>(
     '/api/v1/twins/:id',
-    { config: { permission: 'read' }, schema: { tags, summary: 'Read a twin', params: idParam } },
+    { config: { permission: 'twin:read' }, schema: { tags, summary: 'Read a twin', params: idParam } },
     async (request, reply) => {
       const twin = await request.graph.getTwinJson(request.params.id);
       reply.header('etag', twin.etag).type('application/json; charset=utf-8');
@@ -54,7 +54,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.put<{ Params: IdParams; Body: Record<string, unknown> }>(
     '/api/v1/twins/:id',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary:
@@ -78,7 +78,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.patch<{ Params: IdParams; Body: unknown }>(
     '/api/v1/twins/:id',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: 'Update a twin with an RFC 6902 JSON Patch (application/json-patch+json)',
@@ -101,7 +101,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: IdParams }>(
     '/api/v1/twins/:id',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: 'Delete a twin and its relationships',
@@ -121,7 +121,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   }>(
     '/api/v1/twins/:id/traverse',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags,
         summary:
@@ -153,7 +153,7 @@ export async function twinRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: unknown }>(
     '/api/v1/import',
     {
-      config: { permission: 'write' },
+      config: { permission: 'twin:write' },
       schema: {
         tags,
         summary: 'Bulk-import twins and relationships (all or nothing)',

@@ -3,6 +3,7 @@
 // speak Yjs. Malformed entries (written by a broken or hostile client) are left out, as the page does.
 import type { FastifyInstance } from 'fastify';
 import { ANNOTATIONS_MAP, PRESENCE_ROOM, readAnnotations } from '../../core/wire-presence.js';
+import { ROLES } from '../../access/roles.js';
 import type { RouteDeps } from '../route-deps.js';
 import { scopeKey } from '../collab/CollabHub.js';
 
@@ -17,7 +18,16 @@ const annotation = {
       type: 'object',
       required: ['name', 'colour', 'key'],
       properties: {
-        name: { type: 'string', description: 'The name the author showed in the world' },
+        name: {
+          type: 'string',
+          description:
+            'Stamped by the server: the author’s token name (in the local demo, the visitor name they chose)',
+        },
+        role: {
+          type: 'string',
+          enum: [...ROLES],
+          description: 'Stamped by the server: the author’s role (absent on notes written before stamping)',
+        },
         colour: { type: 'string', description: '#rrggbb' },
         key: { type: 'string', description: 'The author’s browser key: notes with one key are one person’s' },
       },
@@ -30,7 +40,7 @@ export async function worldAnnotationRoutes(app: FastifyInstance, { collab }: Ro
   app.get<{ Querystring: { twin?: string } }>(
     '/api/v1/world/annotations',
     {
-      config: { permission: 'read' },
+      config: { permission: 'layouts:read' },
       schema: {
         tags: ['world'],
         summary: 'Notes pinned on machines in the 3D world, oldest first (see docs/world-presence.md)',
@@ -56,7 +66,8 @@ export async function worldAnnotationRoutes(app: FastifyInstance, { collab }: Ro
       },
     },
     async (request) => {
-      const doc = collab.document(scopeKey(request.principal!.prefixes), PRESENCE_ROOM);
+      // Reading never creates the room: a tenant nobody wrote notes for has none.
+      const doc = collab.read(scopeKey(request.principal!.prefixes), PRESENCE_ROOM);
       return {
         annotations: readAnnotations(doc.getMap<unknown>(ANNOTATIONS_MAP).entries(), request.query.twin),
       };

@@ -73,7 +73,7 @@ export async function worldHistoryRoutes(app: FastifyInstance, { history }: Rout
   app.get<{ Querystring: { at?: string; fields?: string } }>(
     '/api/v1/world/states',
     {
-      config: { permission: 'read' },
+      config: { permission: 'history:read' },
       schema: {
         tags: ['world'],
         summary:
@@ -106,7 +106,7 @@ export async function worldHistoryRoutes(app: FastifyInstance, { history }: Rout
   }>(
     '/api/v1/world/changes',
     {
-      config: { permission: 'read' },
+      config: { permission: 'history:read' },
       schema: {
         tags: ['world'],
         summary:

@@ -75,7 +75,7 @@ export async function worldRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { root?: string } }>(
     '/api/v1/world/scene',
     {
-      config: { permission: 'read' },
+      config: { permission: 'twin:read' },
       schema: {
         tags: ['world'],
         summary: 'The 3D scene generated from the twin graph: the whole plant, or one twin’s subtree',

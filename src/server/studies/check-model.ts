@@ -15,12 +15,13 @@ const TRIAL_HORIZON = 1;
 /**
  * Compiles the model (its typed error lists the file's problems by line), then runs one second of
  * each scenario so that overrides naming a missing station or a bad value fail now, not an hour in.
+ * Answers the warm-up the model runs when the study states none (0 when the model does not say).
  */
 export async function checkStudyModel(
   moduleUrl: string,
   model: ModelSource,
   study: StudyDefinition,
-): Promise<void> {
+): Promise<{ readonly modelWarmup: number }> {
   const module = await loadModelModule(moduleUrl);
   const compiled = await module.compileModel(model.text, model.file);
   for (const scenario of studyScenarios(study)) {
@@ -47,4 +48,5 @@ export async function checkStudyModel(
       throw new StudyRunError(message, { cause: error });
     }
   }
+  return { modelWarmup: module.modelWarmup?.(compiled) ?? 0 };
 }

@@ -8,10 +8,15 @@ export const PLANT_MODEL_MODULE = new URL(
   import.meta.url,
 ).href;
 
-export async function loadModelModule(url: string): Promise<StudyModelModule> {
-  let loaded: Partial<StudyModelModule>;
+/** A model module may also say the warm-up its model runs when a study states none (seconds). */
+export interface LoadedModelModule extends StudyModelModule {
+  readonly modelWarmup?: (model: unknown) => number;
+}
+
+export async function loadModelModule(url: string): Promise<LoadedModelModule> {
+  let loaded: Partial<LoadedModelModule>;
   try {
-    loaded = (await import(url)) as Partial<StudyModelModule>;
+    loaded = (await import(url)) as Partial<LoadedModelModule>;
   } catch (error) {
     throw new StudyRunError(`Cannot load the study model ${url}: ${(error as Error).message}`, {
       cause: error,
@@ -20,7 +25,11 @@ export async function loadModelModule(url: string): Promise<StudyModelModule> {
   if (typeof loaded.compileModel !== 'function' || typeof loaded.runModelReplication !== 'function') {
     throw new StudyRunError(`The study model ${url} must export compileModel and runModelReplication`);
   }
-  return { compileModel: loaded.compileModel, runModelReplication: loaded.runModelReplication };
+  return {
+    compileModel: loaded.compileModel,
+    runModelReplication: loaded.runModelReplication,
+    ...(typeof loaded.modelWarmup === 'function' ? { modelWarmup: loaded.modelWarmup } : {}),
+  };
 }
 
 /** An error as it crosses a thread: structured clone keeps only name and message. */

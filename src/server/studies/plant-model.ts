@@ -13,6 +13,11 @@ export function compileModel(text: string, file: string): PlantSimulation {
   return compilePlantSimulation(parsePlant(text, file), file);
 }
 
+/** The warm-up a replication without its own runs: the study's size limit counts it. */
+export function modelWarmup(plant: PlantSimulation): number {
+  return plant.warmup;
+}
+
 export function runModelReplication(plant: PlantSimulation, request: ReplicationRequest): ReplicationOutput {
   // A study carries overrides as plain JSON; the factory checks them against the plant as it builds.
   const { scenario, ...rest } = request;

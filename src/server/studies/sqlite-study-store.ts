@@ -1,4 +1,5 @@
-// Studies and their results in their own SQLite file (studies.sqlite in the data directory).
+// Studies and their results in their own SQLite file (studies.sqlite in the data directory), each
+// kept under the tenant scope of the token that submitted it.
 import Database from 'better-sqlite3';
 import type { StudyDefinition, StudyResult } from '../../sim/study/index.js';
 import type { StudyProgress } from './run-study.js';
@@ -40,6 +41,14 @@ interface Row {
   error: string | null;
 }
 
+/**
+ * Whose studies a query may touch: a scope key (src/server/collab/CollabHub.ts `scopeKey`) or
+ * `all` for a caller limited to no prefixes.
+ */
+export type StudyScope = string | { readonly all: true };
+
+export const ALL_SCOPES: StudyScope = { all: true };
+
 export class SqliteStudyStore {
   private readonly db: Database.Database;
 
@@ -50,7 +59,14 @@ export class SqliteStudyStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS studies (
       id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
       plant TEXT NOT NULL, definition TEXT NOT NULL, progress TEXT, result TEXT, error TEXT)`);
+    // Files from before tenant scopes: their studies belong to the unrestricted scope ('*'), so
+    // only callers limited to no prefixes see them.
+    const columns = this.db.prepare('PRAGMA table_info(studies)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'scope')) {
+      this.db.exec("ALTER TABLE studies ADD COLUMN scope TEXT NOT NULL DEFAULT '*'");
+    }
     this.db.exec('CREATE INDEX IF NOT EXISTS studies_by_created ON studies(created DESC, id DESC)');
+    this.db.exec('CREATE INDEX IF NOT EXISTS studies_by_scope ON studies(scope, created DESC, id DESC)');
   }
 
   /** A run does not survive its process: studies left queued or running by the last one failed. */
@@ -66,13 +82,13 @@ export class SqliteStudyStore {
       .run(JSON.stringify(error), new Date().toISOString()).changes;
   }
 
-  insert(id: string, definition: StudyDefinition, plant: string): StudyRecord {
+  insert(id: string, definition: StudyDefinition, plant: string, scope: string): StudyRecord {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        "INSERT INTO studies (id, name, status, created, updated, plant, definition) VALUES (?, ?, 'queued', ?, ?, ?, ?)",
+        "INSERT INTO studies (id, name, status, created, updated, plant, definition, scope) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
       )
-      .run(id, definition.name, now, now, plant, JSON.stringify(definition));
+      .run(id, definition.name, now, now, plant, JSON.stringify(definition), scope);
     return this.get(id)!;
   }
 
@@ -97,8 +113,12 @@ export class SqliteStudyStore {
       );
   }
 
-  get(id: string): StudyRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as Row | undefined;
+  /** The study if it is in `scope`; a study of another scope is as absent as one that never was. */
+  get(id: string, scope: StudyScope = ALL_SCOPES): StudyRecord | undefined {
+    const [where, params] = scopeFilter(scope);
+    const row = this.db
+      .prepare(`SELECT * FROM studies WHERE id = ? ${where ? `AND ${where}` : ''}`)
+      .get(id, ...params) as Row | undefined;
     if (row === undefined) return undefined;
     return {
       ...summary(row),
@@ -108,13 +128,21 @@ export class SqliteStudyStore {
   }
 
   /** Newest first. */
-  list(limit: number): StudySummary[] {
+  list(limit: number, scope: StudyScope = ALL_SCOPES): StudySummary[] {
+    const [where, params] = scopeFilter(scope);
     const rows = this.db
       .prepare(
-        'SELECT id, name, status, created, updated, plant, progress, error FROM studies ORDER BY created DESC, id DESC LIMIT ?',
+        `SELECT id, name, status, created, updated, plant, progress, error FROM studies ${where ? `WHERE ${where}` : ''} ` +
+          'ORDER BY created DESC, id DESC LIMIT ?',
       )
-      .all(limit) as Row[];
+      .all(...params, limit) as Row[];
     return rows.map(summary);
+  }
+
+  /** How many studies a scope keeps, finished or not. */
+  count(scope: string): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM studies WHERE scope = ?').get(scope) as { n: number })
+      .n;
   }
 
   delete(id: string): boolean {
@@ -124,6 +152,10 @@ export class SqliteStudyStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function scopeFilter(scope: StudyScope): [string, string[]] {
+  return typeof scope === 'string' ? ['scope = ?', [scope]] : ['', []];
 }
 
 function summary(row: Row): StudySummary {

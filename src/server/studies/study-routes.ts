@@ -1,14 +1,18 @@
 // /api/v1/studies: submit what-if studies, follow their progress (Server-Sent Events), read results and reports.
+// A study belongs to the tenant scope of the token that submitted it; others get 404 for it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { makeEvent } from '../../core/events.js';
 import { ImverseError } from '../../core/errors.js';
 import { requestLocale } from '../../core/i18n.js';
+import { SECURITY_EVENT_TYPES, type SecurityEventData } from '../../core/wire.js';
 import { parseStudyDefinition, renderStudyReport } from '../../sim/study/index.js';
+import { scopeKey } from '../collab/CollabHub.js';
 import type { RouteDeps } from '../route-deps.js';
 import { PLANT_MODEL_MODULE } from './load-model.js';
-import { SqliteStudyStore } from './sqlite-study-store.js';
+import { ALL_SCOPES, SqliteStudyStore, type StudyScope } from './sqlite-study-store.js';
 import { StudyService, type StudyEvent } from './StudyService.js';
 
 /** The plant a study runs when its request carries none. */
@@ -34,14 +38,34 @@ interface StudyBody {
 
 export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const store = new SqliteStudyStore(studiesFile(deps));
-  const service = new StudyService(store, { moduleUrl: process.env[MODEL_MODULE_ENV] ?? PLANT_MODEL_MODULE });
+  const service = new StudyService(store, {
+    moduleUrl: process.env[MODEL_MODULE_ENV] ?? PLANT_MODEL_MODULE,
+    ...(deps.studyLimits === undefined ? {} : { limits: deps.studyLimits }),
+  });
   app.addHook('onClose', () => service.close());
   const tags = ['studies'];
+
+  // A study of another tenant is answered 404 like a missing one; the audit still learns of the attempt.
+  app.addHook('preHandler', async (request: FastifyRequest<{ Params: { id?: string } }>) => {
+    const id = request.params?.id;
+    if (id === undefined || !request.graph.scope.restricted) return;
+    if (store.get(id, visibleScope(request)) !== undefined || store.get(id) === undefined) return;
+    const data: SecurityEventData = {
+      actor: request.principal?.name ?? 'anonymous',
+      ...(request.principal?.credential === undefined ? {} : { credential: request.principal.credential }),
+      action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+      target: `study:${id}`,
+      source: request.ip,
+      result: 'refused',
+      code: 'IMV_STUDY_NOT_FOUND',
+    };
+    await deps.bus.publish([makeEvent(SECURITY_EVENT_TYPES.accessRefused, data)]);
+  });
 
   app.post<{ Body: StudyBody }>(
     '/api/v1/studies',
     {
-      config: { permission: 'write' },
+      config: { permission: 'studies:execute' },
       schema: {
         tags,
         summary:
@@ -79,7 +103,7 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
         plant === undefined
           ? { file: 'examples/demo-plant.yaml', text: readFileSync(DEMO_PLANT_FILE, 'utf8') }
           : { file: plantFile ?? 'plant.yaml', text: plant };
-      const record = await service.submit(definition, model);
+      const record = await service.submit(definition, model, ownerScope(request));
       request.log.info(
         { study: record.id, name: record.name, by: request.principal?.name },
         'study submitted',
@@ -92,29 +116,29 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   app.get(
     '/api/v1/studies',
     {
-      config: { permission: 'read' },
+      config: { permission: 'studies:read' },
       schema: { tags, summary: 'List studies, newest first (without results)' },
     },
-    async () => ({ value: service.list(), continuationToken: null }),
+    async (request) => ({ value: service.list(visibleScope(request)), continuationToken: null }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/studies/:id',
     {
-      config: { permission: 'read' },
+      config: { permission: 'studies:read' },
       schema: {
         tags,
         summary: 'A study: status, progress, definition and, once done, its result',
         params: idParams,
       },
     },
-    async (request) => service.get(request.params.id),
+    async (request) => service.get(request.params.id, visibleScope(request)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { lang?: string } }>(
     '/api/v1/studies/:id/report',
     {
-      config: { permission: 'read' },
+      config: { permission: 'studies:read' },
       schema: {
         tags,
         summary: 'The HTML report of a finished study (self-contained, with plots)',
@@ -128,7 +152,7 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       },
     },
     async (request, reply) => {
-      const record = service.get(request.params.id);
+      const record = service.get(request.params.id, visibleScope(request));
       if (record.result === undefined) {
         throw new ImverseError(
           'IMV_STUDY_NOT_FINISHED',
@@ -149,7 +173,7 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   app.get<{ Params: { id: string } }>(
     '/api/v1/studies/:id/progress',
     {
-      config: { permission: 'read' },
+      config: { permission: 'studies:read' },
       schema: {
         tags,
         summary:
@@ -159,7 +183,8 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       },
     },
     (request, reply) => {
-      service.get(request.params.id);
+      const scope = visibleScope(request);
+      service.get(request.params.id, scope);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -177,7 +202,7 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
           raw.end();
         }
       };
-      const unsubscribe = service.subscribe(request.params.id, send);
+      const unsubscribe = service.subscribe(request.params.id, scope, send);
       request.raw.once('close', () => {
         ended = true;
         unsubscribe();
@@ -188,15 +213,25 @@ export async function studyRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   app.delete<{ Params: { id: string } }>(
     '/api/v1/studies/:id',
     {
-      config: { permission: 'write' },
+      config: { permission: 'studies:write' },
       schema: { tags, summary: 'Cancel a study if it is running, and delete it', params: idParams },
     },
     async (request, reply) => {
-      await service.delete(request.params.id);
+      await service.delete(request.params.id, visibleScope(request));
       request.log.info({ study: request.params.id, by: request.principal?.name }, 'study deleted');
       reply.code(204);
     },
   );
+}
+
+/** The scope a new study belongs to: the submitter's prefixes, as collaboration rooms and layouts key them. */
+function ownerScope(request: FastifyRequest): string {
+  return scopeKey(request.graph.scope.prefixes);
+}
+
+/** The studies a caller may see: its own scope's, or every one for a caller limited to no prefixes. */
+function visibleScope(request: FastifyRequest): StudyScope {
+  return request.graph.scope.restricted ? ownerScope(request) : ALL_SCOPES;
 }
 
 /** studies.sqlite in the data directory; in memory when the app has none. */

@@ -2,7 +2,7 @@
 // refreshed every few seconds and at once when a station goes down or comes back.
 import './dashboard.css';
 import type { WorldKpis } from '../../../src/core/wire-dashboard.js';
-import { AuthRequiredError, askForToken, getJson } from '../api.js';
+import { AuthRequiredError, signInAgain, getJson } from '../api.js';
 import { format, t } from '../i18n/dashboard-page.js';
 import { LiveFeed, type LiveChange } from '../LiveFeed.js';
 import { DashboardCharts } from './charts.js';
@@ -82,7 +82,7 @@ async function refresh(): Promise<void> {
   } catch (error) {
     if (error instanceof AuthRequiredError) {
       stopped = true;
-      askForToken();
+      signInAgain();
       status(t('error.token'), true);
     } else {
       hook.error = error instanceof Error ? error.message : String(error);

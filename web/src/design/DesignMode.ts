@@ -11,7 +11,6 @@ import {
   type LayoutFields,
 } from '../../../src/core/wire-layout.js';
 import { DraftDoc } from '../../../src/core/wire-draft.js';
-import { storedToken } from '../api.js';
 import { t } from '../i18n/world-page.js';
 import { plantToWorld } from '../WorldMeshes.js';
 import { onViewClick } from '../picking.js';
@@ -122,13 +121,13 @@ export class DesignMode {
     this.draft = draft;
     if (this.scene) this.scene.use(draft);
     else this.scene = new DraftScene(this.world, draft);
-    const token = storedToken();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const provider = new WebsocketProvider(
       `${scheme}://${location.host}/api/v1/world/collab`,
       `${DRAFT_ROOM_PREFIX}${name}`,
       doc,
-      { params: token ? { access_token: token } : {}, disableBc: true },
+      // The session cookie authenticates the upgrade (same origin): no token in the URL.
+      { disableBc: true },
     );
     this.provider = provider;
     provider.awareness.setLocalStateField('user', { name: this.me.name, role: this.me.role });

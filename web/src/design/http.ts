@@ -1,15 +1,11 @@
-// JSON requests of the design feature with the viewer's token; problem+json answers become ApiError.
-import { ApiError, AuthRequiredError, storedToken } from '../api.js';
+// JSON requests of the design feature as the signed-in person; problem+json answers become ApiError.
+import { ApiError, apiFetch, AuthRequiredError } from '../api.js';
 import { t } from '../i18n/world-page.js';
 
 export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const token = storedToken();
-  const res = await fetch(path, {
+  const res = await apiFetch(path, {
     method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (res.status === 401) throw new AuthRequiredError();

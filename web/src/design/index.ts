@@ -37,7 +37,7 @@ export const installDesign: WorldFeature = async (world) => {
   world.hook.design = hook;
   const whoAmI = await getJson<WhoAmI>('/api/v1/world/me').catch((): WhoAmI => ({
     name: 'someone',
-    role: 'reader',
+    role: 'viewer',
     via: 'token',
     canCollaborate: false,
   }));
@@ -52,7 +52,7 @@ export const installDesign: WorldFeature = async (world) => {
   const versions = new VersionsPanel(hook, bar, {
     draft: () => mode.draftName,
     canEdit: me.canCollaborate,
-    canStudy: me.role === 'writer' || me.role === 'admin',
+    canStudy: me.role === 'operator' || me.role === 'engineer' || me.role === 'admin',
     highlight: (objects) => mode.highlight(objects),
   });
   world.leftPanels.append(versions.root);

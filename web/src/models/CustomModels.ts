@@ -17,7 +17,6 @@ import {
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { WorldObject } from '../../../src/core/wire.js';
 import type { ModelBinding } from '../../../src/core/wire-models.js';
-import { storedToken } from '../api.js';
 import { plantToWorld } from '../WorldMeshes.js';
 
 type Layout = NonNullable<WorldObject['layout']>;
@@ -41,12 +40,9 @@ interface Drawn {
 
 const UP = new Vector3(0, 1, 0);
 
-/** Fetches an asset with the viewer's token (GLTFLoader alone would not send it). */
+/** Fetches an asset with the session cookie, and reads its problem+json when refused. */
 async function fetchAsset(name: string): Promise<ArrayBuffer> {
-  const token = storedToken();
-  const res = await fetch(`/api/v1/world/models/${encodeURIComponent(name)}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
+  const res = await fetch(`/api/v1/world/models/${encodeURIComponent(name)}`, { credentials: 'same-origin' });
   if (!res.ok) {
     const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
     throw new Error(`${problem.code ?? `HTTP ${res.status}`}: ${problem.detail ?? res.statusText}`);

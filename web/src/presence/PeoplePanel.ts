@@ -25,9 +25,12 @@ export class PeoplePanel {
   constructor(
     private readonly actions: PeoplePanelActions,
     user: PresenceUser,
+    /** Only demo visitors choose their name; others show their token's, as the server stamps it. */
+    mayRename: boolean,
   ) {
     this.root.id = 'presence-people';
     this.nameInput.type = 'text';
+    this.nameInput.readOnly = !mayRename;
     this.nameInput.maxLength = MAX_NAME_CHARS;
     this.nameInput.title = t('people.name.title');
     this.nameInput.setAttribute('aria-label', t('people.name'));

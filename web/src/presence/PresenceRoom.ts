@@ -13,7 +13,6 @@ import {
   type PresenceState,
   type PresenceUser,
 } from '../../../src/core/wire-presence.js';
-import { storedToken } from '../api.js';
 
 export class PresenceRoom {
   readonly doc = new Doc();
@@ -30,13 +29,13 @@ export class PresenceRoom {
   private readonly statusListeners: Array<() => void> = [];
 
   constructor(user: PresenceUser) {
-    const token = storedToken();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.provider = new WebsocketProvider(
       `${scheme}://${location.host}/api/v1/world/collab`,
       PRESENCE_ROOM,
       this.doc,
-      { params: token ? { access_token: token } : {}, disableBc: true },
+      // The session cookie authenticates the upgrade (same origin): no token in the URL.
+      { disableBc: true },
     );
     this.annotationsMap = this.doc.getMap<unknown>(ANNOTATIONS_MAP);
     this.provider.awareness.setLocalStateField('user', user);

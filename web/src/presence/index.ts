@@ -11,7 +11,7 @@ import { Avatars } from './Avatars.js';
 import { Follow } from './Follow.js';
 import { worldToPlant } from './frame.js';
 import type { PresenceHook } from './hook-shape.js';
-import { localUser, saveName, type Me } from '../identity.js';
+import { localUser, mayRename, saveName, type Me } from '../identity.js';
 import { NoteOverlay } from './NoteOverlay.js';
 import { NotesPanel } from './NotesPanel.js';
 import { PeoplePanel } from './PeoplePanel.js';
@@ -71,6 +71,7 @@ export const installPresence: WorldFeature = async (world) => {
       nameOf,
     },
     user,
+    mayRename(me),
   );
   const notesPanel = new NotesPanel(nameOf, openNote, me.canCollaborate);
   world.leftPanels.append(peoplePanel.root, notesPanel.root);
@@ -183,7 +184,8 @@ function pinNotes(
         id: randomId(),
         twin,
         text: text.trim(),
-        author: { name: author.name, colour: author.colour, key: author.key },
+        // The server stamps name and role too; sending what it will stamp saves it a correction.
+        author: { name: author.name, colour: author.colour, key: author.key, role: author.role },
         createdAt: Date.now(),
       });
       return undefined;
