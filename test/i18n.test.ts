@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ADMIN_MESSAGES } from '../web/src/i18n/admin.js';
 import { DASHBOARD_MESSAGES } from '../web/src/i18n/dashboard.js';
 import { WORLD_MESSAGES } from '../web/src/i18n/world.js';
 import { parseStudyDefinition } from '../src/sim/study/definition.js';
@@ -26,6 +27,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/src/i18n/world.ts': WORLD_MESSAGES,
   'web/src/i18n/dashboard.ts': DASHBOARD_MESSAGES,
+  'web/src/i18n/admin.ts': ADMIN_MESSAGES,
   'src/server/routes/start-page-messages.ts': START_PAGE_MESSAGES,
   'src/sim/study/report-messages.ts': STUDY_REPORT_MESSAGES,
 };
@@ -34,6 +36,7 @@ const CATALOGUES: Readonly<Record<string, Catalogue>> = {
 const PAGES: ReadonlyArray<readonly [string, Catalogue]> = [
   ['web/index.html', WORLD_MESSAGES],
   ['web/dashboard.html', DASHBOARD_MESSAGES],
+  ['web/admin.html', ADMIN_MESSAGES],
   ['src/server/public/index.html', START_PAGE_MESSAGES],
 ];
 

@@ -49,7 +49,7 @@ beforeAll(async () => {
     { $dtId: '88.100.1/line-1', ...line },
     { $dtId: '88.100.1/line-1/m1', ...machine },
     { $dtId: '88.100.1/line-2', ...line },
-    { $dtId: '88.100.1/line-2/m1', ...machine },
+    { $dtId: '88.100.1/line-2/m1', ...machine, name: 'Press 1', speed: 42 },
     { $dtId: '88.100.1/line-2/secret', ...machine },
     { $dtId: '88.200.2/line-1', ...line },
   ];
@@ -111,6 +111,54 @@ describe('a partner', () => {
       token: partner.token,
     });
     expect(await access.json()).toMatchObject({ read: true, write: false, execute: false });
+  });
+
+  it('does not see a field a policy keeps from it: not in documents, queries, or history', async () => {
+    const hidden = await putPolicy('supplier-no-speed', {
+      entries: {
+        share: {
+          subjects: [`key:${partner.id}`],
+          resources: {
+            'twin:/88.100.1/line-2#speed': { revoke: ['read'] },
+            'history:/88.100.1/line-2': { grant: ['read'] },
+            'history:/88.100.1/line-2#speed': { revoke: ['read'] },
+          },
+        },
+      },
+    });
+    expect(hidden.status).toBe(201);
+    const doc = (await (
+      await p.api(`/api/v1/twins/${enc('88.100.1/line-2/m1')}`, { token: partner.token })
+    ).json()) as Record<string, unknown> & { $metadata: Record<string, unknown> };
+    expect(doc.name).toBe('Press 1');
+    expect(doc).not.toHaveProperty('speed');
+    expect(doc.$metadata).not.toHaveProperty('speed');
+    // The admin still sees it.
+    expect(await (await p.api(`/api/v1/twins/${enc('88.100.1/line-2/m1')}`)).json()).toMatchObject({
+      speed: 42,
+    });
+    const all = await p.api('/api/v1/query', {
+      method: 'POST',
+      json: { query: 'SELECT * FROM DIGITALTWINS' },
+      token: partner.token,
+    });
+    expect(JSON.stringify(await all.json())).not.toContain('"speed"');
+    // A filter on the field would tell its value: refused.
+    const probe = await p.api('/api/v1/query', {
+      method: 'POST',
+      json: { query: 'SELECT T FROM DIGITALTWINS T WHERE T.speed > 40' },
+      token: partner.token,
+    });
+    expect(probe.status).toBe(403);
+    const history = await p.api(`/api/v1/twins/${enc('88.100.1/line-2/m1')}/telemetry?field=speed`, {
+      token: partner.token,
+    });
+    expect(history.status).toBe(403);
+    const other = await p.api(`/api/v1/twins/${enc('88.100.1/line-2/m1')}/telemetry?field=name`, {
+      token: partner.token,
+    });
+    expect(other.status).toBe(200);
+    expect((await p.api('/api/v1/policies/supplier-no-speed', { method: 'DELETE' })).status).toBe(204);
   });
 
   it('loses the share when the policy is deleted', async () => {

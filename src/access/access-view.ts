@@ -55,6 +55,7 @@ export class AccessView {
   readonly #tenants: ReadonlySet<string> | undefined;
   readonly #merged: () => ReadonlyMap<string, Bits>;
   readonly #scopes = new Map<string, SubtreeScope>();
+  readonly #fieldNames = new Map<string, ReadonlySet<string>>();
 
   constructor(
     tries: ReadonlyMap<string, RuleNode>,
@@ -117,6 +118,31 @@ export class AccessView {
       start = end + 1;
     }
     return byField ?? decided ?? false;
+  }
+
+  /**
+   * The fields of twin `id` a rule keeps from `action` although the twin itself is allowed: what a
+   * read must leave out of the documents it returns. Empty, quickly, when no rule names a field.
+   */
+  hiddenFields(action: Action, kind: ResourceKind, id: string): string[] {
+    const named = this.fieldsNamed(kind);
+    if (named.size === 0 || !this.can(action, kind, id)) return [];
+    return [...named].filter((field) => !this.can(action, kind, id, field));
+  }
+
+  /** Every field a rule of this principal names for the kind. */
+  fieldsNamed(kind: ResourceKind): ReadonlySet<string> {
+    let named = this.#fieldNames.get(kind);
+    if (named === undefined) {
+      const found = new Set<string>();
+      const base = `${kind}:/`;
+      for (const key of this.#merged().keys()) {
+        const hash = key.indexOf('#');
+        if (hash >= 0 && key.startsWith(base)) found.add(key.slice(hash + 1));
+      }
+      this.#fieldNames.set(kind, (named = found));
+    }
+    return named;
   }
 
   /** Whether `action` is allowed on some resource of the kind: lists may be asked for, and filtered. */

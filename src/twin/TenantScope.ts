@@ -5,14 +5,26 @@ import { AuthError } from '../core/errors.js';
 import { parseIdentifier } from '../core/id.js';
 import { scopeAllows, subtreesScope, type SubtreeScope } from '../access/access-view.js';
 
+/** What a caller's policies say of single fields. */
+export interface FieldRules {
+  /** Every field a rule names: a query may not mention them (its filters would tell hidden values). */
+  readonly named: ReadonlySet<string>;
+  /** The fields of twin `id` the caller may not read, though it may read the twin: reads leave them out. */
+  hidden(id: string): readonly string[];
+}
+
 export class TenantScope {
   static readonly UNRESTRICTED = new TenantScope(undefined);
 
   /** The scope, or undefined for every twin. */
   readonly subtrees: SubtreeScope | undefined;
 
+  /** Fields policies rule on for this caller (`twin:/…#field`); absent when none does. */
+  readonly fieldRules: FieldRules | undefined;
+
   /** Whole tenants by Handle prefix, a policy's SubtreeScope, or undefined for every twin. */
-  constructor(scope: readonly string[] | SubtreeScope | undefined) {
+  constructor(scope: readonly string[] | SubtreeScope | undefined, fieldRules?: FieldRules) {
+    this.fieldRules = fieldRules;
     if (scope === undefined || (!Array.isArray(scope) && isEverything(scope as SubtreeScope))) {
       this.subtrees = undefined;
     } else if (Array.isArray(scope)) {

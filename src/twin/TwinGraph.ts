@@ -1,17 +1,17 @@
 // The twin graph service: validates every change against the models, writes it through the
 // store port and publishes what changed on the bus. Pure domain: no I/O of its own.
 import type { SubtreeScope } from '../access/access-view.js';
-import { ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
+import { AuthError, ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
 import { normalizeIdentifier } from '../core/id.js';
 import { EVENT_TYPES, type ImverseEvent, type Page, type RelationshipDoc } from '../core/wire.js';
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
-import { contentOf, etagOf, systemFieldsOf } from './doc.js';
+import { contentOf, etagOf, systemFieldsOf, withoutFields } from './doc.js';
 import { applyPatch, checkPatch } from './patch.js';
 import { compileQuery, parseQuery } from './query/index.js';
-import { TenantScope } from './TenantScope.js';
+import { TenantScope, type FieldRules } from './TenantScope.js';
 import { checkImport, type ImportInput } from './import-check.js';
 import { applyPlant, type PlantApplyOptions, type PlantApplyResult } from './plant-apply.js';
 import type { PlantDefinition } from './plant.js';
@@ -74,9 +74,9 @@ export class TwinGraph {
   }
 
   /** The same graph as seen by a caller limited to some prefixes (tenants). */
-  withScope(scope: readonly string[] | SubtreeScope | undefined): TwinGraph {
-    const tenantScope = new TenantScope(scope);
-    if (!tenantScope.restricted && !this.scope.restricted) return this;
+  withScope(scope: readonly string[] | SubtreeScope | undefined, fieldRules?: FieldRules): TwinGraph {
+    const tenantScope = new TenantScope(scope, fieldRules);
+    if (!tenantScope.restricted && fieldRules === undefined && !this.scope.restricted) return this;
     return new TwinGraph(this.store, this.models, this.bus, {
       now: this.now,
       builtInModels: this.builtIn,
@@ -150,7 +150,34 @@ export class TwinGraph {
     this.scope.check(key, '/$dtId');
     const twin = await this.store.getTwinJson(key);
     if (twin === undefined) throw new NotFoundError('IMV_TWIN_NOT_FOUND', `Twin ${key} not found`);
-    return { etag: etagOf(twin.version), json: twin.json };
+    const hidden = this.scope.fieldRules?.hidden(key) ?? [];
+    const json =
+      hidden.length === 0
+        ? twin.json
+        : JSON.stringify(withoutFields(JSON.parse(twin.json) as Record<string, unknown>, hidden));
+    return { etag: etagOf(twin.version), json };
+  }
+
+  /** The fields of `fields` this caller may read on twin `id` (a policy may hide some). */
+  readableFields(id: string, fields: readonly string[]): string[] {
+    const hidden = this.scope.fieldRules?.hidden(id) ?? [];
+    return hidden.length === 0 ? [...fields] : fields.filter((field) => !hidden.includes(field));
+  }
+
+  /** `fields`, when this caller may read them all on twin `id`; IMV_AUTH_FORBIDDEN names the first it may not. */
+  checkFieldsReadable(id: string, fields: string[]): string[] {
+    const hidden = this.scope.fieldRules?.hidden(id) ?? [];
+    const refused = fields.find((field) => hidden.includes(field));
+    if (refused !== undefined) {
+      throw new AuthError(
+        'IMV_AUTH_FORBIDDEN',
+        `${id}: a policy keeps the field ${refused} from this caller`,
+        {
+          path: '/query/field',
+        },
+      );
+    }
+    return fields;
   }
 
   /** Creates the twin, or replaces it when it exists (PUT semantics; If-None-Match: * forbids replacing). */
@@ -502,13 +529,15 @@ export class TwinGraph {
       descendantsOf: (model: string) => this.models.descendantsOf(model),
       ...(this.scope.subtrees === undefined ? {} : { scope: this.scope.subtrees }),
     };
+    this.#checkQueryFields(queryText);
     const compiled = compileQuery(parseQuery(queryText), context, { offset, limit: pageSize + 1 });
     if (compiled.kind === 'count') {
       const { items } = await this.store.query(compiled, 1);
       return { value: items, continuationToken: null };
     }
     const remaining = compiled.top === undefined ? pageSize : Math.min(pageSize, compiled.top - offset);
-    const { items, more } = await this.store.query(compiled, Math.max(0, remaining));
+    const { items: found, more } = await this.store.query(compiled, Math.max(0, remaining));
+    const items = this.scope.fieldRules === undefined ? found : found.map((item) => this.#hideFields(item));
     const next = more && (compiled.top === undefined || offset + items.length < compiled.top);
     return {
       value: items,
@@ -516,6 +545,30 @@ export class TwinGraph {
         ? encodeContinuation({ key: `${QUERY_KEY}${queryText}`, offset: offset + items.length, pageSize })
         : null,
     };
+  }
+
+  /** A query may not name a field a policy rules on for this caller: a filter on it would tell its values. */
+  #checkQueryFields(text: string): void {
+    for (const field of this.scope.fieldRules?.named ?? []) {
+      if (new RegExp(`\\b${field}\\b`).test(text)) {
+        throw new AuthError(
+          'IMV_AUTH_FORBIDDEN',
+          `A query may not name ${field}: a policy rules on that field for this caller`,
+          { path: '/query' },
+        );
+      }
+    }
+  }
+
+  /** Twin documents in a query's answer, less the fields hidden from this caller. */
+  #hideFields(item: unknown): unknown {
+    if (typeof item !== 'object' || item === null) return item;
+    const record = item as Record<string, unknown>;
+    if (typeof record.$dtId === 'string') {
+      const hidden = this.scope.fieldRules!.hidden(record.$dtId);
+      return hidden.length === 0 ? item : withoutFields(record, hidden);
+    }
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, this.#hideFields(value)]));
   }
 
   /** Lists twins, optionally only those of a model (following `extends`). */

@@ -113,3 +113,21 @@ export function withEtag(draft: { $dtId: string; [field: string]: unknown }, ver
   const { $dtId, ...rest } = draft;
   return { $dtId, $etag: etagOf(version), ...rest } as TwinDoc;
 }
+
+/** A twin document without some of its fields (values and their $metadata): what a caller may not read. */
+export function withoutFields(
+  doc: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, unknown> {
+  const kept: Record<string, unknown> = { ...doc };
+  const metadata =
+    typeof doc.$metadata === 'object' && doc.$metadata !== null
+      ? { ...(doc.$metadata as object) }
+      : undefined;
+  for (const field of fields) {
+    delete kept[field];
+    if (metadata !== undefined) delete (metadata as Record<string, unknown>)[field];
+  }
+  if (metadata !== undefined) kept.$metadata = metadata;
+  return kept;
+}

@@ -74,6 +74,12 @@ export function authorizeRequest(
       );
     }
   }
-  request.graph = graph.withScope(view.scope(subtree ? need.action : 'read', subtree ? need.kind : 'twin'));
+  const action = subtree ? need.action : 'read';
+  const kind = subtree ? need.kind : 'twin';
+  const named = view.fieldsNamed(kind);
+  request.graph = graph.withScope(
+    view.scope(action, kind),
+    named.size === 0 ? undefined : { named, hidden: (id) => view.hiddenFields(action, kind, id) },
+  );
   return view;
 }

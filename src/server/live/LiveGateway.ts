@@ -1,4 +1,5 @@
 // Fans bus events out to WebSocket subscribers, each with its own filters.
+import { hideFields } from './hide-fields.js';
 import type { WebSocket } from 'ws';
 import type { EventBus } from '../../bus/bus.js';
 import { ImverseError, ValidationError, isImverseError } from '../../core/errors.js';
@@ -102,8 +103,11 @@ export class LiveGateway {
         (event.data as { $relationshipName?: string }).$relationshipName === 'contains');
     for (const connection of this.connections) {
       if (connection.graph.scope.restricted && !visibleTo(event, connection.graph)) continue;
+      const rules = connection.graph.scope.fieldRules;
+      const shown = rules === undefined ? event : hideFields(event, rules);
+      if (shown === undefined) continue;
       for (const [id, subscription] of connection.subscriptions) {
-        if (!matches(event, subscription.filter)) continue;
+        if (!matches(shown, subscription.filter)) continue;
         if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           connection.dropped++;
           this.metrics.liveDropped.inc();
@@ -117,7 +121,7 @@ export class LiveGateway {
           });
           connection.dropped = 0;
         }
-        send(connection.socket, { type: 'event', subscription: id, event });
+        send(connection.socket, { type: 'event', subscription: id, event: shown });
         this.metrics.liveEvents.inc();
       }
     }

@@ -1,5 +1,6 @@
-// Pages for people: the start page at / (what is running, the twin tree), the 3D world at /world and
-// the KPI dashboard at /dashboard, the last two from the Vite bundle built from web/ into dist/web
+// Pages for people: the start page at / (what is running, the twin tree), the 3D world at /world, the
+// KPI dashboard at /dashboard and the administration page at /admin, the last three from the Vite
+// bundle built from web/ into dist/web
 // (`npm run build`). The start page gets its strings in every locale and the one the request asks for
 // (?lang=, else Accept-Language); its script may still follow the visitor's stored choice (docs/i18n.md).
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -48,7 +49,7 @@ const notBuilt = (
 first), then reload this page.</p><p><a style="color:#4fb3ff" href="/">The start page</a> works meanwhile.</p>
 </body></html>`;
 
-/** A page of the bundle: `index.html` (the 3D world) or `dashboard.html`. */
+/** A page of the bundle: `index.html` (the 3D world), `dashboard.html` or `admin.html`. */
 async function sendBuiltPage(reply: FastifyReply, file: string, page: string): Promise<string> {
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
   try {
@@ -101,6 +102,8 @@ export async function pageRoutes(app: FastifyInstance, { demo, people }: RouteDe
   }
   // Its assets are the bundle's, under /world/assets/ like the world's (web/vite.config.ts).
   app.get('/dashboard', personal, (_request, reply) => sendBuiltPage(reply, 'dashboard.html', 'dashboard'));
+  // Anyone signed in may open it: the page asks what the person may manage and says so (web/src/admin).
+  app.get('/admin', personal, (_request, reply) => sendBuiltPage(reply, 'admin.html', 'administration page'));
   app.get<{ Params: { name: string } }>('/world/assets/:name', page, async (request, reply) => {
     const { name } = request.params;
     const type = CONTENT_TYPES[extname(name)];

@@ -51,8 +51,16 @@ export async function telemetryRoutes(app: FastifyInstance, deps: RouteDeps): Pr
     async (request, reply) => {
       const twin = await request.graph.getTwin(request.params.id);
       const query = request.query;
-      if (query.field === undefined) return { twin: twin.id, fields: await history.fields(twin.id) };
-      const fields = fieldList(query.field, '/query/field', limits);
+      if (query.field === undefined) {
+        return {
+          twin: twin.id,
+          fields: request.graph.readableFields(twin.id, await history.fields(twin.id)),
+        };
+      }
+      const fields = request.graph.checkFieldsReadable(
+        twin.id,
+        fieldList(query.field, '/query/field', limits),
+      );
       const to = query.to === undefined ? Date.now() : parseTime(query.to, '/query/to');
       const from = query.from === undefined ? to - DEFAULT_WINDOW_MS : parseTime(query.from, '/query/from');
       if (from > to) {
@@ -90,7 +98,9 @@ export async function telemetryRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       const twin = await request.graph.getTwin(request.params.id);
       const named = request.query.fields;
       const fields =
-        named === undefined ? await history.fields(twin.id) : fieldList(named, '/query/fields', limits);
+        named === undefined
+          ? request.graph.readableFields(twin.id, await history.fields(twin.id))
+          : request.graph.checkFieldsReadable(twin.id, fieldList(named, '/query/fields', limits));
       const latest = await latestOf(history, twin.id, fields);
       return { twin: twin.id, latest };
     },
