@@ -1,5 +1,5 @@
-// Builds the 3D world page and the KPI dashboard into dist/web, which the server serves at /world and
-// /dashboard (src/server/routes/pages.ts).
+// Builds the 3D world page, the KPI dashboard and the administration page into dist/web, which the
+// server serves at /world, /dashboard and /admin (src/server/routes/pages.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -19,9 +19,9 @@ export default defineConfig({
     target: 'es2022',
     // three.js alone is ~150 KB gzip: it is the budget, so warn only well above it.
     chunkSizeWarningLimit: 900,
-    // Two pages; each gets only the modules it imports (the dashboard loads no three.js).
+    // Three pages; each gets only the modules it imports (the dashboard and /admin load no three.js).
     rolldownOptions: {
-      input: { world: `${here}index.html`, dashboard: `${here}dashboard.html` },
+      input: { world: `${here}index.html`, dashboard: `${here}dashboard.html`, admin: `${here}admin.html` },
     },
   },
 });

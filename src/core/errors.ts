@@ -455,7 +455,7 @@ export const ERROR_CODES = {
   IMV_COLLAB_ROOM_NOT_FOUND: {
     status: 404,
     title: 'Collaboration room does not exist',
-    hint: 'A room is created by the first person who may edit (writer, admin, the local demo) joining it; readers join existing rooms.',
+    hint: 'A room is created by the first caller who may edit (whoever may write layouts: engineer, admin, the local demo) joining it; others join existing rooms.',
   },
   IMV_COLLAB_TENANT_ROOM_LIMIT: {
     status: 409,

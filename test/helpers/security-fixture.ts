@@ -100,13 +100,16 @@ export const RELATIONSHIPS: readonly FixtureRelationship[] = [
   rel(`${A}/line-2/m1`, 'at', 'locatedIn', `${A}/line-2`),
 ];
 
-/** Twin property values set at the start; `speed` is the field a policy hides from some. */
-const PROPERTIES: Record<string, Record<string, unknown>> = {
-  [`${A}/line-2/m1`]: { name: 'A press line', speed: 5, state: 'running' },
-  [`${A}/line-2/vault`]: { name: 'vault', speed: 99 },
-  [`${B}/line-1/m1`]: { name: 'B mill', speed: 7 },
-  [`${B}/line-2/m1`]: { speed: 8, tonnage: 400 },
-  [`${A}/line-1`]: { name: 'A line 1' },
+/**
+ * Twin property values set at the start; `speed` is the field a policy hides from some. Its values
+ * are found in no identifier or time, so an answer can be searched for them.
+ */
+export const PROPERTIES: Record<string, Record<string, unknown>> = {
+  [`${A}/line-2/m1`]: { name: 'A press line', speed: 5.0625, state: 'running' },
+  [`${A}/line-2/vault`]: { name: 'Strongroom A', speed: 99.0625 },
+  [`${B}/line-1/m1`]: { name: 'Beta mill', speed: 7.0625 },
+  [`${B}/line-2/m1`]: { speed: 8.0625, tonnage: 400 },
+  [`${A}/line-1`]: { name: 'Alpha line one' },
 };
 
 const HISTORY_TWINS = [
@@ -179,6 +182,7 @@ const POLICIES: Record<string, PolicyDocument> = {
         resources: {
           [`twin:/${A}/line-1`]: { grant: ['read'] },
           [`history:/${A}/line-1`]: { grant: ['read'] },
+          [`twin:/${A}/line-1#name`]: { revoke: ['read'] },
         },
       },
     },
@@ -268,7 +272,8 @@ export async function startSecurityFixture(): Promise<SecurityFixture> {
   const start = Date.now() - 10 * 60_000;
   const points = HISTORY_TWINS.flatMap((id, i) =>
     [0, 1, 2].map((k) => {
-      const sample = { time: start + k * 60_000, value: 100 * (i + 1) + k };
+      // Values no identifier or timestamp contains, so an answer can be searched for them.
+      const sample = { time: start + k * 60_000, value: 1000 * (i + 1) + k + 0.625 };
       telemetry.set(id, [...(telemetry.get(id) ?? []), sample]);
       return { twin: id, field: 'temperature', time: sample.time, value: sample.value };
     }),

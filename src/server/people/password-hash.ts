@@ -1,18 +1,21 @@
 // Passwords are kept only as argon2id hashes, with OWASP's recommended parameters (Password Storage
 // Cheat Sheet: 19 MiB of memory, 2 iterations, 1 lane); the parameters travel inside each hash, so
 // raising them later still verifies the old ones.
-import argon2 from 'argon2';
+// @node-rs/argon2 (the reference implementation through N-API, one prebuilt package per platform
+// from the npm registry): the `argon2` package's prebuilt Linux binary crashes on Debian 12's glibc.
+import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 
-const OWASP = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+// `algorithm: 2` is Argon2id (the package's Algorithm enum is a const enum TypeScript cannot import here).
+const OWASP = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OWASP);
+  return hash(password, OWASP);
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await verify(stored, password);
   } catch {
     // A damaged hash in the store verifies nothing, rather than failing the request.
     return false;

@@ -1,12 +1,13 @@
 // /api/v1/tokens: administrators create, list and revoke bearer tokens.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthError, ValidationError } from '../../core/errors.js';
+import { AuthError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { makeEvent } from '../../core/events.js';
 import { SECURITY_EVENT_TYPES, type SecurityEventData, type SecurityEventType } from '../../core/wire.js';
 import { tokenExpiry } from '../auth/token-expiry.js';
 import { prefixProblem } from '../../twin/TenantScope.js';
 import { ROLES, roleNamed, type Role } from '../auth/roles.js';
 import { LEGACY_ROLES } from '../../access/roles.js';
+import type { TokenInfo } from '../auth/TokenStore.js';
 import type { RouteDeps } from '../route-deps.js';
 
 export async function tokenRoutes(app: FastifyInstance, { tokens, bus }: RouteDeps): Promise<void> {
@@ -27,13 +28,18 @@ export async function tokenRoutes(app: FastifyInstance, { tokens, bus }: RouteDe
   app.get(
     '/api/v1/tokens',
     {
-      config: { permission: 'platform' },
+      config: { permission: 'tokens:read' },
       schema: {
         tags,
-        summary: 'List tokens (never their secrets), with their expiry and when each was last used',
+        summary:
+          'List tokens (never their secrets), with their expiry and when each was last used; an admin limited ' +
+          'to tenants sees the tokens limited to those tenants',
       },
     },
-    async () => ({ value: tokens.list(), continuationToken: null }),
+    async (request) => ({
+      value: tokens.list().filter((info) => withinTenants(info, request.principal!.prefixes)),
+      continuationToken: null,
+    }),
   );
 
   app.post<{
@@ -47,7 +53,7 @@ export async function tokenRoutes(app: FastifyInstance, { tokens, bus }: RouteDe
   }>(
     '/api/v1/tokens',
     {
-      config: { permission: 'admin' },
+      config: { permission: 'tokens:write' },
       schema: {
         tags,
         summary:
@@ -91,14 +97,28 @@ export async function tokenRoutes(app: FastifyInstance, { tokens, bus }: RouteDe
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/tokens/:id',
-    { config: { permission: 'platform' }, schema: { tags, summary: 'Revoke a token' } },
+    {
+      config: { permission: 'tokens:write' },
+      schema: { tags, summary: 'Revoke a token; an admin limited to tenants, one limited to those tenants' },
+    },
     async (request, reply) => {
+      // Another tenant's token is answered like a missing one: its existence is not for this caller.
+      const info = tokens.list().find((token) => token.id === request.params.id);
+      if (info === undefined || !withinTenants(info, request.principal!.prefixes)) {
+        throw new NotFoundError('IMV_TOKEN_NOT_FOUND', `No token ${request.params.id}`);
+      }
       tokens.revoke(request.params.id);
       request.log.info({ tokenId: request.params.id, by: request.principal?.name }, 'token revoked');
       await announce(SECURITY_EVENT_TYPES.credentialRevoked, request, request.params.id, 'token.revoke');
       reply.code(204);
     },
   );
+}
+
+/** Whether a token lies within a caller's tenants: every token for a caller limited to none. */
+function withinTenants(info: TokenInfo, tenants: readonly string[] | undefined): boolean {
+  if (tenants === undefined) return true;
+  return info.prefixes !== undefined && info.prefixes.every((prefix) => tenants.includes(prefix));
 }
 
 /** The prefixes of a new token: valid Handle prefixes, within the creator's own when it has a scope. */

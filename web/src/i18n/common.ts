@@ -1,10 +1,11 @@
-// Strings the world page and the dashboard share (header, token form, operating states); each page's
-// catalogue spreads them in, so they stay one entry each.
+// Strings the world page, the dashboard and the administration page share (header, token form,
+// operating states); each page's catalogue spreads them in, so they stay one entry each.
 export const COMMON_EN = {
   language: 'Language',
   'nav.start': 'Start page',
   'nav.world': '3D world',
   'nav.dashboard': 'Dashboard',
+  'nav.admin': 'Administration',
   'nav.docs': 'API docs',
   'auth.before': 'This server needs a bearer token (printed by',
   'auth.after': 'on first start).',
@@ -24,6 +25,7 @@ export const COMMON_ZH_CN: Readonly<Record<keyof typeof COMMON_EN, string>> = {
   'nav.start': '首页',
   'nav.world': '三维世界',
   'nav.dashboard': '看板',
+  'nav.admin': '系统管理',
   'nav.docs': 'API 文档',
   'auth.before': '此服务器需要访问令牌（首次运行',
   'auth.after': '时会打印）。',
