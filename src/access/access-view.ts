@@ -35,7 +35,7 @@ export interface ScopeException {
 
 /**
  * What a tenant-limited principal's role still grants on platform functions: studies, layouts and
- * tokens are kept per tenant, dead letters are filtered to the tenant's twins, and models are read
+ * tokens are kept per tenant, 3D assets bind to its own twins only (world-models.ts), dead letters are filtered to the tenant's twins, and models are read
  * by everyone. Platform-wide ones (metrics, audit, users, policies, devices, changing models)
  * stay with principals limited to no tenant.
  */
@@ -45,6 +45,7 @@ const TENANT_ROLE_BITS: Partial<Record<ResourceKind, number>> = {
   tokens: 7,
   'dead-letters': 1,
   model: 1,
+  assets: 7,
 };
 
 export class AccessView {

@@ -19,6 +19,8 @@ export const RESOURCE_KINDS = [
   'model',
   'studies',
   'layouts',
+  /** 3D model files and their bindings to models and twins, drawn in the world. */
+  'assets',
   'dead-letters',
   'metrics',
   'audit',

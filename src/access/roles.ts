@@ -28,6 +28,7 @@ const viewer: Record<string, ResourceGrant> = {
   'model:/': { grant: READ },
   'studies:/': { grant: READ },
   'layouts:/': { grant: READ },
+  'assets:/': { grant: READ },
   // Operations figures (/metrics, ingest stats), so Prometheus scrapes with a viewer's key. They
   // count every tenant's traffic, so a tenant-limited viewer does not get them (access-view.ts).
   'metrics:/': { grant: READ },
@@ -45,6 +46,7 @@ const engineer: Record<string, ResourceGrant> = {
   'history:/': { grant: ['read', 'write'] },
   'studies:/': { grant: ALL },
   'layouts:/': { grant: ALL },
+  'assets:/': { grant: ALL },
   'dead-letters:/': { grant: READ },
   'devices:/': { grant: READ },
 };
@@ -57,6 +59,7 @@ const admin = Object.fromEntries(
       'model',
       'studies',
       'layouts',
+      'assets',
       'dead-letters',
       'metrics',
       'audit',
@@ -79,8 +82,14 @@ export const ROLE_POLICY: Policy = {
     operator: { subjects: ['role:operator'], resources: operator },
     engineer: { subjects: ['role:engineer'], resources: engineer },
     admin: { subjects: ['role:admin'], resources: admin },
-    partner: { subjects: ['role:partner'], resources: { 'model:/': { grant: READ } } },
-    customer: { subjects: ['role:customer'], resources: { 'model:/': { grant: READ } } },
+    partner: {
+      subjects: ['role:partner'],
+      resources: { 'model:/': { grant: READ }, 'assets:/': { grant: READ } },
+    },
+    customer: {
+      subjects: ['role:customer'],
+      resources: { 'model:/': { grant: READ }, 'assets:/': { grant: READ } },
+    },
     // Anonymous visitors of the explicit local demo (loopback only) try out drafts and notes.
     'local demo': {
       subjects: ['group:local-demo'],

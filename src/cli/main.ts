@@ -99,7 +99,10 @@ plant
   .argument('<file>', 'plant file, e.g. examples/demo-plant.yaml')
   .option('-d, --data <dir>', 'data directory (default ./data); the platform must not be running on it')
   .option('--url <url>', 'apply through a running platform instead, e.g. http://127.0.0.1:8470')
-  .option('--token <token>', 'API token for --url (default IMVERSE_TOKEN); needs the writer role')
+  .option(
+    '--token <token>',
+    'API token for --url (default IMVERSE_TOKEN); needs the engineer role (twin:/ write)',
+  )
   .option('--dry-run', 'show the plan; change nothing')
   .option(
     '--prune',
@@ -121,7 +124,7 @@ const token = program.command('token').description('API tokens');
 token
   .command('create')
   .description('Create a bearer token in a data directory and print it once')
-  .requiredOption('-r, --role <role>', 'reader, writer or admin')
+  .requiredOption('-r, --role <role>', 'viewer, operator, engineer, admin, partner or customer')
   .option('-n, --name <name>', 'who or what it is for', 'cli')
   .option(
     '-P, --prefix <prefix>',

@@ -8,7 +8,8 @@ export type Edge = 'http' | 'ws';
 
 export interface Answer {
   readonly status: number;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- any JSON answer
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer of any JSON shape
+  readonly body: any;
   readonly text: string;
 }
 

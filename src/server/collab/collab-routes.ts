@@ -35,7 +35,8 @@ export async function collabRoutes(app: FastifyInstance, { collab }: RouteDeps):
               prefixes: { type: 'array', items: { type: 'string' } },
               canCollaborate: {
                 type: 'boolean',
-                description: 'May add annotations and edit layout drafts (writer, admin, or the local demo)',
+                description:
+                  'May add annotations and edit layout drafts (whoever may write layouts: engineer, admin, the local demo)',
               },
             },
           },

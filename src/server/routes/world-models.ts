@@ -146,7 +146,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.get(
     '/api/v1/world/models',
     {
-      config: { permission: 'model:read' },
+      config: { permission: 'assets:read' },
       schema: {
         tags: ['world'],
         summary: 'The uploaded glTF models, by name',
@@ -165,7 +165,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.put<{ Params: { name: string } }>(
     '/api/v1/world/models/:name',
     {
-      config: { permission: 'layouts:write' },
+      config: { permission: 'assets:write' },
       schema: {
         tags: ['world'],
         summary:
@@ -198,7 +198,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.get<{ Params: { name: string } }>(
     '/api/v1/world/models/:name',
     {
-      config: { permission: 'model:read' },
+      config: { permission: 'assets:read' },
       schema: {
         tags: ['world'],
         summary: 'The model file as uploaded; its ETag is its SHA-256, so a cached copy revalidates cheaply',
@@ -225,7 +225,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.delete<{ Params: { name: string } }>(
     '/api/v1/world/models/:name',
     {
-      config: { permission: 'layouts:write' },
+      config: { permission: 'assets:write' },
       schema: { tags: ['world'], summary: 'Deletes a model that no binding uses', params: nameParams },
     },
     async (request, reply) => {
@@ -238,7 +238,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.get(
     '/api/v1/world/model-bindings',
     {
-      config: { permission: 'model:read' },
+      config: { permission: 'assets:read' },
       schema: {
         tags: ['world'],
         summary: 'Which model each DTDL model or twin is drawn with',
@@ -262,7 +262,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.put<{ Params: { target: string }; Body: ModelBindingSpec }>(
     '/api/v1/world/model-bindings/:target',
     {
-      config: { permission: 'layouts:write' },
+      config: { permission: 'assets:write' },
       schema: {
         tags: ['world'],
         summary: 'Draws every twin of a DTDL model (target is a DTMI), or one twin, with an uploaded model',
@@ -293,7 +293,7 @@ export async function worldModelRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.delete<{ Params: { target: string } }>(
     '/api/v1/world/model-bindings/:target',
     {
-      config: { permission: 'layouts:write' },
+      config: { permission: 'assets:write' },
       schema: {
         tags: ['world'],
         summary: 'Removes a binding: the twins show their procedural shape again',
