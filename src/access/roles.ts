@@ -2,6 +2,7 @@
 // are decided by the same rules. A principal limited to tenants gets its role's twin, history and
 // command grants within those tenants only (see access-view.ts).
 import type { Policy, ResourceGrant } from './policy.js';
+import { RESOURCE_KINDS } from './resource.js';
 
 export const ROLES = ['viewer', 'operator', 'engineer', 'admin', 'partner', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -50,26 +51,8 @@ const engineer: Record<string, ResourceGrant> = {
   'dead-letters:/': { grant: READ },
   'devices:/': { grant: READ },
 };
-const admin = Object.fromEntries(
-  (
-    [
-      'twin',
-      'history',
-      'commands',
-      'model',
-      'studies',
-      'layouts',
-      'assets',
-      'dead-letters',
-      'metrics',
-      'audit',
-      'policies',
-      'users',
-      'tokens',
-      'devices',
-    ] as const
-  ).map((kind) => [`${kind}:/`, { grant: ALL }]),
-);
+// Everything, on every kind of resource.
+const admin = Object.fromEntries(RESOURCE_KINDS.map((kind) => [`${kind}:/`, { grant: ALL }]));
 
 /**
  * What each role may do before any stored policy. Partners and customers see models only: the

@@ -4,7 +4,13 @@ import type { SubtreeScope } from '../access/access-view.js';
 import { AuthError, ConflictError, NotFoundError, ValidationError, type Issue } from '../core/errors.js';
 import { makeEvent } from '../core/events.js';
 import { normalizeIdentifier } from '../core/id.js';
-import { EVENT_TYPES, type ImverseEvent, type Page, type RelationshipDoc } from '../core/wire.js';
+import {
+  EVENT_TYPES,
+  type ImverseEvent,
+  type Page,
+  type RelationshipDoc,
+  type TwinDoc,
+} from '../core/wire.js';
 import type { EventBus } from '../bus/bus.js';
 import type { ModelInfo, ModelRegistry } from '../model/registry.js';
 import { validateRelationshipProperties, validateTwinContent } from '../model/validate-value.js';
@@ -24,6 +30,9 @@ import { restamp, stampNew, withMetadataSlots } from './metadata.js';
 import { decodeContinuation, encodeContinuation } from './paging.js';
 import type {
   NewRelationship,
+  ScanOptions,
+  ScannedLink,
+  ScannedTwin,
   StoredModel,
   StoredRelationship,
   StoredTwin,
@@ -594,7 +603,48 @@ export class TwinGraph {
       maxDepth: Math.min(Math.max(options.maxDepth ?? 10, 1), 50),
       limit: Math.min(Math.max(options.limit ?? 10_000, 1), 100_000),
     });
-    return this.scope.restricted ? reached.filter((entry) => this.scope.allows(entry.twin.$dtId)) : reached;
+    const visible = this.scope.restricted
+      ? reached.filter((entry) => this.scope.allows(entry.twin.$dtId))
+      : reached;
+    const rules = this.scope.fieldRules;
+    if (rules === undefined) return visible;
+    return visible.map((entry) => {
+      const hidden = rules.hidden(entry.twin.$dtId);
+      if (hidden.length === 0) return entry;
+      const twin = withoutFields(
+        entry.twin as unknown as Record<string, unknown>,
+        hidden,
+      ) as unknown as TwinDoc;
+      return { ...entry, twin };
+    });
+  }
+
+  /**
+   * Some fields of every twin this caller may see, in identifier order, for plant-wide views (the 3D
+   * scene, KPIs, the timeline): the scope pushed into the store, and a field a policy hides left
+   * out (undefined) as it is left out of documents.
+   */
+  async scanFields(fields: readonly string[]): Promise<ScannedTwin[]> {
+    const rows = await this.store.scanTwinFields(fields, this.#scanOptions());
+    const rules = this.scope.fieldRules;
+    if (rules === undefined) return rows;
+    return rows.map((row) => {
+      const hidden = rules.hidden(row.id);
+      if (hidden.length === 0) return row;
+      return {
+        ...row,
+        values: row.values.map((value, i) => (hidden.includes(fields[i]!) ? undefined : value)),
+      };
+    });
+  }
+
+  /** Relationships of these names whose source this caller may see, for plant-wide views. */
+  scanRelationships(names: readonly string[]): Promise<ScannedLink[]> {
+    return this.store.scanRelationships(names, this.#scanOptions());
+  }
+
+  #scanOptions(): ScanOptions {
+    return this.scope.subtrees === undefined ? {} : { scope: this.scope.subtrees };
   }
 
   // ---- Bulk import

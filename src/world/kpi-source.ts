@@ -29,10 +29,9 @@ export async function loadKpis(
   window: KpiWindow,
   now: number,
 ): Promise<WorldKpis> {
-  const options = graph.scope.subtrees === undefined ? {} : { scope: graph.scope.subtrees };
   const [scene, rows] = await Promise.all([
     loadScene(graph),
-    graph.store.scanTwinFields(['nominalCycleTime', 'sequence'], options),
+    graph.scanFields(['nominalCycleTime', 'sequence']),
   ]);
   const extra = new Map(rows.map((row) => [row.id, row.values]));
   const byId = new Map(scene.objects.map((o) => [o.id, o]));

@@ -11,10 +11,9 @@ import { generateScene, SCENE_FIELDS, SCENE_RELATIONSHIPS, type SceneTwin } from
 export async function loadScene(graph: TwinGraph, root?: string): Promise<WorldScene> {
   // getTwin normalises the identifier and checks the scope before saying whether it exists.
   const rootId = root === undefined ? undefined : (await graph.getTwin(root)).id;
-  const options = graph.scope.subtrees === undefined ? {} : { scope: graph.scope.subtrees };
   const [rows, links] = await Promise.all([
-    graph.store.scanTwinFields(SCENE_FIELDS, options),
-    graph.store.scanRelationships(SCENE_RELATIONSHIPS, options),
+    graph.scanFields(SCENE_FIELDS),
+    graph.scanRelationships(SCENE_RELATIONSHIPS),
   ]);
   const twins = rows.map((row): SceneTwin => {
     const properties: Record<string, unknown> = {};

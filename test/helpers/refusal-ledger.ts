@@ -8,7 +8,6 @@ export type Edge = 'http' | 'ws';
 
 export interface Answer {
   readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer of any JSON shape
   readonly body: any;
   readonly text: string;
 }

@@ -45,7 +45,8 @@ export async function resolveRoutes(app: FastifyInstance): Promise<void> {
         value(2, 'IMV_TWIN', `${base}${twinPath(twin.id)}`),
         value(3, 'IMV_MODEL', twin.model),
       ];
-      if (typeof twin.doc.name === 'string') values.push(value(4, 'NAME', twin.doc.name));
+      const name = request.graph.readableFields(twin.id, ['name']).length === 1 ? twin.doc.name : undefined;
+      if (typeof name === 'string') values.push(value(4, 'NAME', name));
       return { responseCode: 1, handle: twin.id, values };
     },
   );

@@ -64,9 +64,9 @@ const changesSchema = {
 
 /** Every series of these fields among the caller's twins, in identifier then field order. */
 async function keysOf(graph: TwinGraph, fields: readonly string[]): Promise<SeriesKey[]> {
-  const options = graph.scope.subtrees === undefined ? {} : { scope: graph.scope.subtrees };
-  const twins = await graph.store.scanTwinFields(['name'], options);
-  return twins.flatMap(({ id }) => fields.map((field) => ({ twin: id, field })));
+  const twins = await graph.scanFields(['name']);
+  // A field a policy keeps from this caller has no series for it.
+  return twins.flatMap(({ id }) => graph.readableFields(id, fields).map((field) => ({ twin: id, field })));
 }
 
 export async function worldHistoryRoutes(app: FastifyInstance, { history }: RouteDeps): Promise<void> {
