@@ -122,7 +122,7 @@ describe('presence in the 3D world', { timeout: 150_000 }, () => {
       }, SLOW)
       .toBe(true);
     const rowA = b.locator(`#presence-people .presence-person[data-client="${meA.clientId}"]`);
-    await expect.poll(() => rowA.textContent()).toMatch(new RegExp(`${meA.name}.*reader.*looking at`));
+    await expect.poll(() => rowA.textContent()).toMatch(new RegExp(`${meA.name}.*viewer.*looking at`));
     expect(await b.textContent('#presence-people h3')).toBe('Here now (2)');
     await expect.poll(async () => (await presence(a)).people.map((x) => x.name)).toEqual([meB.name]);
     await b.screenshot({ path: `${SHOTS}world-presence.png` });

@@ -19,7 +19,7 @@ export async function configReloadRoutes(
   app.get(
     '/api/v1/ingest/reload',
     {
-      config: { permission: 'devices:read' },
+      config: { permission: 'devices:write' },
       schema: {
         tags,
         summary:
