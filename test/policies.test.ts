@@ -239,6 +239,12 @@ describe('nobody hands out more than they hold', () => {
     expect((await p.api('/api/v1/policies/broken')).status).toBe(404);
   });
 
+  it('answers a malformed resource in an access check with a coded 400', async () => {
+    const res = await p.api(`/api/v1/access?resource=${enc('vault:/everything')}`, { token: partner.token });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'IMV_POLICY_INVALID', path: '/resource' });
+  });
+
   it('keeps policies from a tenant-limited admin', async () => {
     const tenantAdmin = await token({ name: 'acme admin', role: 'admin', prefixes: ['88.100.1'] });
     expect((await p.api('/api/v1/policies', { token: tenantAdmin.token })).status).toBe(403);
